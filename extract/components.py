@@ -1,0 +1,301 @@
+"""spaCy pipeline components of gba-kg, each registered by name with what it reads and writes.
+
+The ``Doc`` text is the repaired, folded (simplified) document; ``doc._.gbakg`` carries the
+document's state: the repaired text with its offset map, weak line breaks, sentences and
+relations. Candidates from every recogniser go to ``doc.spans["gbakg_candidates"]`` with
+the type as label, the canonical name as ``kb_id`` and the rule as ``id``; the resolver
+chooses among them and writes ``doc.ents``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+
+from . import relations as rel
+from .known import DEFAULT_DATA_FILE, KnownEntity, load_known, name_key
+from .normalise import fold
+from .rules import Candidate, find_clusters, find_head_candidates, find_persons, find_titled_programs
+
+CANDIDATES = "gbakg_candidates"
+MEMBERS = "gbakg_members"
+_SOURCE_PRIORITY = {"known": 0, "pattern": 1, "head": 2, "person": 3}
+_LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
+_CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
+_DASHES = "—-－–"
+
+
+def ensure_extensions() -> None:
+    if not Doc.has_extension("gbakg"):
+        Doc.set_extension("gbakg", default=None)
+
+
+def _state(doc: Doc) -> dict[str, Any]:
+    if doc._.gbakg is None:
+        doc._.gbakg = {"weak_breaks": set()}
+    state: dict[str, Any] = doc._.gbakg
+    return state
+
+
+def _add_candidates(doc: Doc, key: str, items: Iterable[Candidate]) -> None:
+    spans = list(doc.spans.get(key, []))
+    for c in items:
+        span = doc.char_span(c.start, c.end, label=c.type, kb_id=c.canonical, alignment_mode="expand")
+        if span is not None:
+            span.id_ = c.rule
+            spans.append(span)
+    doc.spans[key] = spans
+
+
+@registry.misc("gbakg.known_entities.v1")
+def known_entities(path: str = "") -> tuple[KnownEntity, ...]:
+    return load_known(path or DEFAULT_DATA_FILE)
+
+
+class Gazetteer:
+    """Matches known names and aliases (both scripts, English) over character tokens."""
+
+    def __init__(self, nlp: Language, entities: tuple[KnownEntity, ...]) -> None:
+        self.entities = entities
+        self.zh = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.en = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for index, entity in enumerate(entities):
+            zh_names = {fold(n) for n in (entity.canonical, *entity.aliases)}
+            for name in list(zh_names):
+                for dash in _DASHES:
+                    zh_names.add(re.sub(f"[{_DASHES}]", dash, name))
+                if "“" in name:
+                    zh_names.add(name.replace("“", "").replace("”", ""))
+            self.zh.add(str(index), [nlp.make_doc(n) for n in sorted(zh_names)])
+            if entity.english:
+                self.en.add(str(index), [nlp.make_doc(n.lower()) for n in entity.english])
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found = []
+        for matcher, english in ((self.zh, False), (self.en, True)):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                s, e = span.start_char, span.end_char
+                if english and ((s > 0 and text[s - 1].isascii() and text[s - 1].isalnum())
+                                or (e < len(text) and text[e].isascii() and text[e].isalnum())):
+                    continue
+                if e - s == 1 and not self._single_char_ok(text, s):
+                    continue
+                entity = self.entities[int(doc.vocab.strings[match_id])]
+                found.append(Candidate(s, e, entity.type, entity.canonical, "known:gazetteer"))
+        _add_candidates(doc, CANDIDATES, found)
+        return doc
+
+    @staticmethod
+    def _single_char_ok(text: str, s: int) -> bool:
+        prev = text[s - 1] if s > 0 else ""
+        nxt = text[s + 1] if s + 1 < len(text) else ""
+        return prev in _LOCATIVE_BEFORE and nxt not in _CONTRACTION
+
+
+@Language.factory(
+    "gbakg_gazetteer",
+    assigns=["doc.spans"],
+    default_config={"entities": {"@misc": "gbakg.known_entities.v1", "path": ""}},
+)
+def make_gazetteer(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Gazetteer:
+    ensure_extensions()
+    return Gazetteer(nlp, entities)
+
+
+def _known_ends(doc: Doc) -> set[int]:
+    return {s.end_char for s in doc.spans.get(CANDIDATES, []) if s.id_.startswith("known")}
+
+
+@Language.factory("gbakg_head_nouns", assigns=["doc.spans"], requires=["doc._.gbakg"])
+def make_head_nouns(nlp: Language, name: str) -> Any:
+    ensure_extensions()
+
+    def head_nouns(doc: Doc) -> Doc:
+        weak = _state(doc)["weak_breaks"]
+        _add_candidates(doc, CANDIDATES, find_head_candidates(doc.text, weak, _known_ends(doc)))
+        _add_candidates(doc, CANDIDATES, find_titled_programs(doc.text))
+        clusters = find_clusters(doc.text)
+        _add_candidates(doc, CANDIDATES, [c for c, _ in clusters])
+        _state(doc)["clusters"] = [(c, members) for c, members in clusters]
+        return doc
+
+    return head_nouns
+
+
+@Language.factory("gbakg_persons", assigns=["doc.spans"])
+def make_persons(nlp: Language, name: str) -> Any:
+    ensure_extensions()
+
+    def persons(doc: Doc) -> Doc:
+        _add_candidates(doc, CANDIDATES, find_persons(doc.text))
+        return doc
+
+    return persons
+
+
+class Resolver:
+    """Chooses non-overlapping mentions (longest first, known names before patterns) and
+    gives each its canonical name: a pattern match whose name is a known alias takes the
+    known canonical; a place written before a known name is split off."""
+
+    def __init__(self, entities: tuple[KnownEntity, ...]) -> None:
+        self.by_key: dict[tuple[str, str], str] = {}
+        for e in entities:
+            for n in (e.canonical, *e.aliases):
+                self.by_key.setdefault((e.type, name_key(n)), e.canonical)
+
+    def canonical(self, etype: str, name: str) -> str:
+        return self.by_key.get((etype, name_key(name)), re.sub(r"\s+", "", name))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(CANDIDATES, []))
+        known = [s for s in spans if s.id_.startswith("known")]
+        known_at = {(s.start_char, s.end_char): s for s in known}
+        kept = []
+        for span in spans:
+            if not span.id_.startswith("known") and self._split_by_known(span, known_at):
+                continue
+            kept.append(span)
+        kept.sort(key=lambda s: (-(s.end_char - s.start_char), _SOURCE_PRIORITY[s.id_.split(":")[0]], s.start_char))
+        chosen: list[Span] = []
+        taken: set[int] = set()
+        for span in kept:
+            if taken.intersection(range(span.start, span.end)):
+                continue
+            span = self._disambiguate(doc, span, known_at)
+            canonical = span.kb_id_ if span.id_.startswith("known") else self.canonical(span.label_, span.kb_id_)
+            chosen_span = Span(doc, span.start, span.end, label=span.label_, kb_id=canonical, span_id=span.id_)
+            chosen.append(chosen_span)
+            taken.update(range(span.start, span.end))
+        doc.ents = sorted(chosen, key=lambda s: s.start)
+        members = []
+        for cluster, parts in _state(doc).get("clusters", []):
+            for start, end, part in parts:
+                member = doc.char_span(start, end, label="City", kb_id=self.canonical("City", part), alignment_mode="expand")
+                if member is not None:
+                    member.id_ = "pattern:cluster-member"
+                    members.append(member)
+        doc.spans[MEMBERS] = members
+        return doc
+
+    @staticmethod
+    def _split_by_known(span: Span, known_at: dict[tuple[int, int], Span]) -> bool:
+        for (s, e), k in known_at.items():
+            if s == span.start_char and e < span.end_char and k.label_ in rel.PLACE_TYPES:
+                rest = known_at.get((e, span.end_char))
+                if rest is not None:
+                    return True
+        return False
+
+    @staticmethod
+    def _disambiguate(doc: Doc, span: Span, known_at: dict[tuple[int, int], Span]) -> Span:
+        same = [k for (s, e), k in known_at.items() if (s, e) == (span.start_char, span.end_char)]
+        if len(same) < 2:
+            return span
+        before = [k for (s, e), k in known_at.items() if e == span.start_char and k.label_ == "City"]
+        if before:
+            for k in same:
+                if k.label_ == "District":
+                    return k
+        for k in same:
+            if k.kb_id_ == span.text:
+                return k
+        return span
+
+
+@Language.factory(
+    "gbakg_resolver",
+    assigns=["doc.ents", "doc.spans"],
+    requires=["doc.spans"],
+    default_config={"entities": {"@misc": "gbakg.known_entities.v1", "path": ""}},
+)
+def make_resolver(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Resolver:
+    ensure_extensions()
+    return Resolver(entities)
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\.(?=\s+[A-Z“\"])|\n")
+
+
+@Language.factory("gbakg_sentences", assigns=["token.is_sent_start", "doc._.gbakg"], requires=["doc.ents"])
+def make_sentences(nlp: Language, name: str) -> Any:
+    """Sentence ends: terminal punctuation, hard line breaks, and weak breaks no mention crosses."""
+    ensure_extensions()
+
+    def sentences(doc: Doc) -> Doc:
+        text = doc.text
+        inside = {i for e in doc.ents for i in range(e.start_char + 1, e.end_char)}
+        cuts = {m.end() for m in _SENTENCE_END.finditer(text)}
+        cuts |= {b for b in _state(doc)["weak_breaks"] if b not in inside}
+        cuts = sorted(c for c in cuts if 0 < c < len(text))
+        bounds = []
+        start = 0
+        for cut in [*cuts, len(text)]:
+            s, e = start, cut
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                bounds.append((s, e))
+            start = cut
+        starts = {s for s, _ in bounds}
+        for token in doc:
+            token.is_sent_start = token.idx in starts or token.i == 0
+        _state(doc)["sentences"] = bounds
+        return doc
+
+    return sentences
+
+
+@registry.misc("gbakg.relation_rules.v0")
+def relation_rules_v0() -> list[str]:
+    return sorted(rel.RULES)
+
+
+@Language.factory(
+    "gbakg_relations",
+    assigns=["doc._.gbakg"],
+    requires=["doc.ents", "token.is_sent_start"],
+    default_config={"rules": {"@misc": "gbakg.relation_rules.v0"}},
+)
+def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
+    ensure_extensions()
+    unknown = sorted(set(rules) - set(rel.RULES))
+    if unknown:
+        raise ValueError(f"unknown relation rules: {', '.join(unknown)}")
+
+    def relations(doc: Doc) -> Doc:
+        state = _state(doc)
+        found: list[tuple[int, rel.Found]] = []
+        ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        members = [rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_) for m in doc.spans.get(MEMBERS, [])]
+        for index, (s, e) in enumerate(state["sentences"]):
+            inside = [m for m in ents if s <= m.start < e]
+            for f in rel.apply_rules(rules, doc.text[s:e], s, inside):
+                found.append((index, f))
+            for m in members:
+                if s <= m.start < e:
+                    cluster = next((c for c in inside if c.type == "InnovationCluster" and c.start <= m.start < c.end), None)
+                    if cluster is not None:
+                        found.append((index, rel.Found(m, "partOf", cluster, "partOf.cluster-member.v0", 0.9)))
+        first_sentence: dict[tuple[str, str], int] = {}
+        for m in ents:
+            key = (m.type, m.canonical)
+            if key not in first_sentence:
+                first_sentence[key] = next(i for i, (s, e) in enumerate(state["sentences"]) if s <= m.start < e)
+        unique = list({(m.type, m.canonical): m for m in ents}.values())
+        for f in rel.name_derived_part_of(unique):
+            found.append((first_sentence[(f.subject.type, f.subject.canonical)], f))
+        state["relations"] = found
+        return doc
+
+    return relations

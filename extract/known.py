@@ -1,0 +1,89 @@
+"""The data file of known entities: canonical names, types, aliases, Wikidata IDs, home cities."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import DataFileError
+
+from .normalise import fold
+
+__all__ = ["ENTITY_TYPES", "KnownEntity", "DEFAULT_DATA_FILE", "load_known", "name_key"]
+
+ENTITY_TYPES = (
+    "Region", "City", "District", "Country", "CooperationZone", "ScienceCity", "Laboratory",
+    "Facility", "University", "ResearchInstitute", "Company", "GovernmentBody",
+    "InternationalOrganization", "Alliance", "Event", "Program", "InnovationCluster",
+    "Infrastructure", "Person",
+)
+DEFAULT_DATA_FILE = Path(__file__).parent / "data" / "known_entities.tsv"
+_COLUMNS = ("type", "canonical", "aliases", "english", "wikidata", "city")
+_QID = re.compile(r"^Q\d+$")
+_DROP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・]")
+_DASH = re.compile(r"[‐‑‒–—―－~～]")
+
+
+@dataclass(frozen=True)
+class KnownEntity:
+    type: str
+    canonical: str
+    aliases: tuple[str, ...]
+    english: tuple[str, ...]
+    wikidata: str
+    city: str
+
+
+def name_key(name: str) -> str:
+    """The comparison key of a name: NFKC, simplified, no spaces, quotes or dots, one dash, lower case."""
+    s = unicodedata.normalize("NFKC", name)
+    s = fold(s)
+    s = unicodedata.normalize("NFKC", s)
+    s = _DROP.sub("", s)
+    s = _DASH.sub("-", s)
+    return s.lower()
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in cell.split("|") if x.strip())
+
+
+@lru_cache(maxsize=8)
+def load_known(path: str | Path = DEFAULT_DATA_FILE) -> tuple[KnownEntity, ...]:
+    """Parse the TSV data file; a bad line raises ``DataFileError`` naming the line."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataFileError(f"{p}: cannot be read ({err})") from None
+    entities: list[KnownEntity] = []
+    seen: set[tuple[str, str]] = set()
+    header_seen = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.rstrip("\n").split("\t")
+        if not header_seen:
+            if tuple(cells) != _COLUMNS:
+                raise DataFileError(f"{p}:{number}: header must be {' '.join(_COLUMNS)}")
+            header_seen = True
+            continue
+        if len(cells) != len(_COLUMNS):
+            raise DataFileError(f"{p}:{number}: expected {len(_COLUMNS)} tab-separated columns, found {len(cells)}")
+        etype, canonical, aliases, english, qid, city = (c.strip() for c in cells)
+        if etype not in ENTITY_TYPES:
+            raise DataFileError(f"{p}:{number}: unknown type '{etype}'")
+        if not canonical:
+            raise DataFileError(f"{p}:{number}: empty canonical name")
+        if qid and not _QID.match(qid):
+            raise DataFileError(f"{p}:{number}: '{qid}' is not a Wikidata QID")
+        if (etype, canonical) in seen:
+            raise DataFileError(f"{p}:{number}: duplicate entity {etype} {canonical}")
+        seen.add((etype, canonical))
+        entities.append(KnownEntity(etype, canonical, _split(aliases), _split(english), qid, city))
+    if not header_seen:
+        raise DataFileError(f"{p}: no header line")
+    return tuple(entities)

@@ -1,0 +1,177 @@
+"""Repair of PDF/web-extracted text and script folding, keeping a map back to raw offsets.
+
+``repair`` joins lines broken inside sentences, drops page furniture (received-date
+lines, footnote blocks with URLs, running titles, page numbers) and records where a
+line break ends a sentence (hard) or may end one (weak: a short line such as a heading).
+``fold`` turns the repaired text into simplified Chinese with one character for one,
+so an offset in the folded text is an offset in the repaired text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+__all__ = ["CleanText", "repair", "fold", "detect_script", "to_traditional"]
+
+_FURNITURE = re.compile(
+    r"^\s*(修改稿收到日期|收稿日期|修回日期|接受日期|录用日期|网络出版日期|网络首发日期|DOI\s*[:：]|doi\s*[:：])"
+)
+_FOOTNOTE_START = re.compile(
+    r"^\s*(?:[①-⑳]|\[\d+\])\s*\S.*(?:https?://|\(\d{4}-\d{2}-\d{2}\)|\[\d{4}-\d{2}-\d{2}\])"
+)
+_FOOTNOTE_TAIL = re.compile(r"^\s*(?:[\w\-‐./#%?=&:~]*\]?\.?\s*https?://\S*|[\w\-‐./#%?=&:~]+)\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$")
+_BULLET = re.compile(r"^\s*(?:[●•◆◇■□▪▶►★☆>#*]|[①-⑳]|-\s|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、]\s)")
+_SECTION = re.compile(r"^\s*(?:摘\s*要|关键词|關鍵詞|关键字|Abstract|Key\s*words|参考文献|參考文獻|\d+(?:\.\d+)*\s+(?=[\u3400-\u9fff]))", re.I)
+_LABEL_LINE = re.compile(r"^\s*(?:关键词|關鍵詞|关键字|Key\s*words)", re.I)
+_TERMINAL = "。！？!?；;：:"
+_CLOSERS = "”’」』）)》\"'"
+_JOINERS = "，、,（(“「《—-–·"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class CleanText:
+    """Repaired text in the document's own script with a raw offset for every character."""
+
+    text: str
+    offsets: list[int]
+    weak_breaks: set[int] = field(default_factory=set)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _line_spans(raw: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in raw.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _furniture_lines(raw: str, spans: list[tuple[int, int]]) -> set[int]:
+    lines = [raw[s:e] for s, e in spans]
+    drop: set[int] = set()
+    repeated = Counter(line.strip() for line in lines if line.strip())
+    in_footnote = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _FOOTNOTE_START.match(line):
+            drop.add(i)
+            in_footnote = True
+            continue
+        if in_footnote and not _CJK.search(stripped) and _FOOTNOTE_TAIL.match(line):
+            drop.add(i)
+            continue
+        in_footnote = False
+        if _FURNITURE.match(line) or _PAGE_NUMBER.match(line):
+            drop.add(i)
+        elif repeated[stripped] >= 3 and len(stripped) <= 40 and not stripped.endswith(tuple(_TERMINAL)):
+            drop.add(i)
+    return drop
+
+
+def _width(line: str) -> float:
+    return sum(0.5 if ch.isascii() else 1.0 for ch in line.strip())
+
+
+def _ends_sentence(line: str) -> bool:
+    body = line.rstrip().rstrip(_CLOSERS + "*")
+    return bool(body) and body[-1] in _TERMINAL
+
+
+def repair(raw: str) -> CleanText:
+    """Join broken lines and drop page furniture; see the module docstring."""
+    spans = _line_spans(raw)
+    furniture = _furniture_lines(raw, spans)
+    content = [(s, e) for i, (s, e) in enumerate(spans) if i not in furniture and raw[s:e].strip()]
+    widths = sorted(_width(raw[s:e]) for s, e in content)
+    typical = widths[int(len(widths) * 0.8)] if widths else 0
+
+    chars: list[str] = []
+    offsets: list[int] = []
+    weak: set[int] = set()
+    prev: tuple[int, int] | None = None
+    for s, e in content:
+        line = raw[s:e]
+        lead = len(line) - len(line.lstrip())
+        trail = len(line.rstrip())
+        if prev is not None:
+            prev_line = raw[prev[0]:prev[1]].rstrip()
+            newline_at = prev[1]
+            gap = "\n\n" in raw[prev[1]:s] or "\n \n" in raw[prev[1]:s]
+            if (
+                _ends_sentence(prev_line)
+                or _BULLET.match(line)
+                or _SECTION.match(line)
+                or _LABEL_LINE.match(prev_line)
+                or (gap and _BULLET.match(prev_line))
+            ):
+                chars.append("\n")
+                offsets.append(newline_at)
+            elif _width(prev_line) < 0.6 * typical and prev_line[-1] not in _JOINERS:
+                weak.add(len(chars))
+            elif prev_line[-1].isascii() and prev_line[-1].isalnum() and line.lstrip()[:1].isascii():
+                chars.append(" ")
+                offsets.append(newline_at)
+        for k in range(s + lead, s + trail):
+            if raw[k] == "*" and (raw[k - 1:k] == "*" or raw[k + 1:k + 2] == "*"):
+                continue
+            chars.append(raw[k])
+            offsets.append(k)
+        prev = (s, e)
+    return CleanText("".join(chars), offsets, weak)
+
+
+_ASCII_PUNCT = str.maketrans(
+    {"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"}
+)
+
+
+@lru_cache(maxsize=1)
+def _converter(name: str):  # type: ignore[no-untyped-def]
+    try:
+        import opencc
+    except ImportError as err:  # pragma: no cover - opencc is a core dependency
+        raise ImportError("script folding needs OpenCC: pip install opencc") from err
+    return opencc.OpenCC(name)
+
+
+def _convert_same_length(text: str, config: str) -> str:
+    cc = _converter(config)
+    out = cc.convert(text)
+    if len(out) == len(text):
+        return str(out)
+    pieces = []
+    for ch in text:
+        c = cc.convert(ch)
+        pieces.append(c if len(c) == 1 else ch)
+    return "".join(pieces)
+
+
+def fold(text: str) -> str:
+    """Simplified script, full-width brackets and curly quotes, one character for one."""
+    folded = "\n".join(_convert_same_length(line, "t2s") for line in text.split("\n"))
+    return folded.translate(_ASCII_PUNCT)
+
+
+def to_traditional(text: str) -> str:
+    """The traditional (Hong Kong) form of a simplified name."""
+    return str(_converter("s2hk").convert(text))
+
+
+def detect_script(text: str) -> str:
+    """``zh-Hant``, ``zh-Hans`` or ``en`` by which characters dominate."""
+    cjk = _CJK.findall(text)
+    latin = re.findall(r"[A-Za-z]", text)
+    if len(latin) > 2 * len(cjk):
+        return "en"
+    sample = "".join(cjk[:20000])
+    changed = sum(1 for a, b in zip(sample, fold(sample)) if a != b)
+    return "zh-Hant" if sample and changed / len(sample) > 0.05 else "zh-Hans"

@@ -1,0 +1,124 @@
+"""Running the spaCy pipeline on documents and turning its output into plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .documents import RawDocument, read_document
+from .known import DEFAULT_DATA_FILE, load_known
+from .normalise import detect_script, fold, repair, to_traditional
+from .records import DocumentInfo, DocumentRecord, Entity, Mention, Relation, Sentence
+
+__all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths"]
+
+CONFIG_FILE = Path(__file__).parent / "pipeline.cfg"
+
+
+@lru_cache(maxsize=4)
+def build_nlp(data_file: str = "") -> Any:
+    """The extraction pipeline from ``pipeline.cfg`` (``data_file`` overrides the known entities)."""
+    import spacy
+    from spacy.util import load_config
+
+    from . import components  # noqa: F401  (registers the factories)
+
+    config = load_config(CONFIG_FILE)
+    if data_file:
+        for name in ("gbakg_gazetteer", "gbakg_resolver"):
+            config["components"][name]["entities"]["path"] = data_file
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    components.ensure_extensions()
+    return nlp
+
+
+def _title(raw: RawDocument) -> str:
+    for line in raw.text.split("\n"):
+        if line.strip():
+            return line.strip()[:120]
+    return raw.doc_id
+
+
+def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
+    """Entities, mentions, sentences and relations of one document."""
+    nlp = build_nlp(data_file)
+    clean = repair(raw.text)
+    doc = nlp.make_doc(fold(clean.text))
+    doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean}
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    state = doc._.gbakg
+
+    def surface(s: int, e: int) -> str:
+        return "".join(ch for ch in clean.text[s:e] if ch != "\n")
+
+    sentences = [
+        Sentence(i, *clean.raw_span(s, e), surface(s, e)) for i, (s, e) in enumerate(state["sentences"])
+    ]
+    sentence_of = {}
+    for i, (s, e) in enumerate(state["sentences"]):
+        for k in range(s, e):
+            sentence_of[k] = i
+
+    mentions = []
+    for span in [*doc.ents, *doc.spans.get("gbakg_members", [])]:
+        s, e = span.start_char, span.end_char
+        mentions.append(Mention(
+            canonical=span.kb_id_, type=span.label_, surface=surface(s, e),
+            start=clean.raw_span(s, e)[0], end=clean.raw_span(s, e)[1],
+            sentence=sentence_of.get(s, 0), rule=span.id_,
+        ))
+    mentions.sort(key=lambda m: (m.start, m.end, m.type, m.canonical))
+
+    known = {(k.type, k.canonical): k for k in load_known(data_file or DEFAULT_DATA_FILE)}
+    entities = {}
+    for m in mentions:
+        if (m.type, m.canonical) in entities:
+            continue
+        k = known.get((m.type, m.canonical))
+        labels = {"zh-Hans": m.canonical, "zh-Hant": to_traditional(m.canonical)}
+        if k and k.english:
+            labels["en"] = k.english[0]
+        entities[(m.type, m.canonical)] = Entity(
+            canonical=m.canonical, type=m.type, labels=labels,
+            aliases=tuple(sorted({x.surface for x in mentions if (x.type, x.canonical) == (m.type, m.canonical)} - {m.canonical})),
+            wikidata=k.wikidata if k else "", city=k.city if k else "",
+        )
+
+    relations = []
+    for index, f in state["relations"]:
+        s, e = state["sentences"][index]
+        rs, re_ = clean.raw_span(s, e)
+        relations.append(Relation(
+            subject=(f.subject.type, f.subject.canonical), predicate=f.predicate,
+            object=(f.object.type, f.object.canonical), sentence=index, start=rs, end=re_,
+            evidence=surface(s, e), rule=f.rule, confidence=f.confidence,
+        ))
+    for index, (s, e) in enumerate(state["sentences"]):
+        keys = sorted({(m.type, m.canonical) for m in mentions if m.sentence == index})
+        rs, re_ = clean.raw_span(s, e)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                relations.append(Relation(a, "mentionedWith", b, index, rs, re_, surface(s, e), "mentionedWith.sentence.v0", 1.0))
+    relations = sorted(set(relations), key=lambda r: (r.sentence, r.subject, r.predicate, r.object, r.rule))
+
+    info = DocumentInfo(
+        doc_id=raw.doc_id, path=raw.path, sha256=raw.sha256, script=detect_script(raw.text),
+        title=_title(raw), n_chars=len(raw.text),
+    )
+    return DocumentRecord(info, sentences, mentions, sorted(entities.values(), key=lambda x: x.key), relations)
+
+
+def extract_paths(paths: Sequence[str | Path], data_file: str = "") -> Iterator[DocumentRecord | Exception]:
+    """One record per readable document; a document that fails yields its error instead."""
+    from kg.errors import DocumentError
+
+    for path in paths:
+        try:
+            raw = read_document(path)
+        except DocumentError as err:
+            yield err
+            continue
+        yield extract_document(raw, data_file)

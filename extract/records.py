@@ -1,0 +1,72 @@
+"""Plain typed records that ``extract`` hands to ``kg`` (no spaCy types cross this line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["DocumentInfo", "Sentence", "Mention", "Entity", "Relation", "DocumentRecord"]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    path: str
+    sha256: str
+    script: str  # "zh-Hans", "zh-Hant" or "en"
+    title: str
+    n_chars: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int  # raw-text character offsets, end exclusive
+    end: int
+    text: str  # the sentence as the document writes it, line breaks removed
+
+
+@dataclass(frozen=True)
+class Mention:
+    canonical: str
+    type: str
+    surface: str  # as written in the document, line breaks removed
+    start: int  # raw-text character offsets; raw[start:end] is the surface with its line breaks
+    end: int
+    sentence: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    canonical: str
+    type: str
+    labels: dict[str, str] = field(default_factory=dict)  # language tag -> label
+    aliases: tuple[str, ...] = ()
+    wikidata: str = ""
+    city: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.type, self.canonical)
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: tuple[str, str]  # (type, canonical)
+    predicate: str
+    object: tuple[str, str]
+    sentence: int
+    start: int  # raw offsets of the evidence sentence
+    end: int
+    evidence: str
+    rule: str
+    confidence: float
+
+
+@dataclass
+class DocumentRecord:
+    info: DocumentInfo
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    entities: list[Entity]
+    relations: list[Relation]

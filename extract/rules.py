@@ -1,0 +1,332 @@
+"""Recognition rules as data and pure functions over folded (simplified) text.
+
+Nothing here knows any particular document: names are found by their head noun, their
+left boundary (a verb, preposition or punctuation mark), quotes, brackets and titles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "HEADS",
+    "Candidate",
+    "find_head_candidates",
+    "find_clusters",
+    "find_titled_programs",
+    "find_persons",
+    "is_generic",
+    "international",
+]
+
+# head noun -> (type, characters that may not follow it, characters that may not precede it)
+HEADS: dict[str, tuple[str, str, str]] = {
+    "实验室": ("Laboratory", "主", ""),
+    "超级计算中心": ("Facility", "", ""),
+    "超算分中心": ("Facility", "", ""),
+    "超算中心": ("Facility", "", ""),
+    "分中心": ("Facility", "", ""),
+    "中子源": ("Facility", "", ""),
+    "光源": ("Facility", "", "电"),
+    "装置": ("Facility", "", ""),
+    "设施": ("Facility", "", ""),
+    "大学": ("University", "生城", ""),
+    "学院": ("University", "派士", "科程医"),
+    "科学院": ("ResearchInstitute", "士", ""),
+    "工程院": ("ResearchInstitute", "士", ""),
+    "研究院": ("ResearchInstitute", "", ""),
+    "研究所": ("ResearchInstitute", "", ""),
+    "研究中心": ("ResearchInstitute", "", ""),
+    "创新中心": ("ResearchInstitute", "城", ""),
+    "技术中心": ("ResearchInstitute", "", ""),
+    "科学中心": ("ResearchInstitute", "", ""),
+    "转移中心": ("ResearchInstitute", "", ""),
+    "研发中心": ("ResearchInstitute", "", ""),
+    "卓越中心": ("ResearchInstitute", "", ""),
+    "科学馆": ("ResearchInstitute", "", ""),
+    "科技馆": ("ResearchInstitute", "", ""),
+    "太空馆": ("ResearchInstitute", "", ""),
+    "博物馆": ("ResearchInstitute", "", ""),
+    "秘书处": ("ResearchInstitute", "", ""),
+    "科学城": ("ScienceCity", "", ""),
+    "科技城": ("ScienceCity", "", ""),
+    "科学园": ("ScienceCity", "", ""),
+    "科技园": ("ScienceCity", "区", ""),
+    "产业园": ("ScienceCity", "区", ""),
+    "创新园": ("ScienceCity", "", ""),
+    "软件园": ("ScienceCity", "", ""),
+    "创新区": ("ScienceCity", "", ""),
+    "孵化基地": ("ScienceCity", "", ""),
+    "产业基地": ("ScienceCity", "", ""),
+    "转化基地": ("ScienceCity", "", ""),
+    "总部基地": ("ScienceCity", "", ""),
+    "分园": ("ScienceCity", "", ""),
+    "知识城": ("ScienceCity", "", ""),
+    "智谷": ("ScienceCity", "", ""),
+    "高新区": ("ScienceCity", "", ""),
+    "科教城": ("ScienceCity", "", ""),
+    "启动区": ("ScienceCity", "", ""),
+    "合作区": ("CooperationZone", "", ""),
+    "示范区": ("CooperationZone", "", ""),
+    "保税区": ("CooperationZone", "", ""),
+    "自贸区": ("CooperationZone", "", ""),
+    "自贸片区": ("CooperationZone", "", ""),
+    "试验区": ("CooperationZone", "", ""),
+    "论坛": ("Event", "", ""),
+    "大会": ("Event", "堂", ""),
+    "博览会": ("Event", "", ""),
+    "峰会": ("Event", "", ""),
+    "交易会": ("Event", "", ""),
+    "研讨会": ("Event", "", ""),
+    "交流会": ("Event", "", ""),
+    "工作会议": ("Event", "", ""),
+    "大赛": ("Event", "", ""),
+    "比赛": ("Event", "", ""),
+    "竞赛": ("Event", "", ""),
+    "马拉松赛": ("Event", "", ""),
+    "大讲堂": ("Event", "", ""),
+    "研修班": ("Event", "", ""),
+    "年会": ("Event", "", ""),
+    "联盟": ("Alliance", "", ""),
+    "协会": ("Alliance", "", ""),
+    "商会": ("Alliance", "", ""),
+    "学会": ("Alliance", "", ""),
+    "联合会": ("Alliance", "", ""),
+    "促进会": ("Alliance", "", ""),
+    "科协": ("Alliance", "", ""),
+    "组织": ("InternationalOrganization", "", ""),
+    "股份有限公司": ("Company", "", ""),
+    "有限公司": ("Company", "", ""),
+    "公司": ("Company", "", "子母总分"),
+    "集团": ("Company", "", ""),
+    "人民政府": ("GovernmentBody", "", ""),
+    "政府": ("GovernmentBody", "", ""),
+    "委员会": ("GovernmentBody", "", ""),
+    "局": ("GovernmentBody", "长面势限部", "格布结当棋变大全开骗时"),
+    "厅": ("GovernmentBody", "长", "大餐客展门歌舞"),
+    "署": ("GovernmentBody", "长名", "签部"),
+    "海关": ("GovernmentBody", "", ""),
+    "行动计划": ("Program", "", ""),
+    "计划": ("Program", "", ""),
+    "纲要": ("Program", "", ""),
+    "倡议": ("Program", "", ""),
+    "战略": ("Program", "性", ""),
+    "规划": ("Program", "", ""),
+    "专项": ("Program", "", ""),
+    "基金": ("Program", "会", ""),
+    "框架协议": ("Program", "", ""),
+    "大桥": ("Infrastructure", "", ""),
+    "隧道": ("Infrastructure", "", ""),
+    "口岸": ("Infrastructure", "", ""),
+    "机场": ("Infrastructure", "", ""),
+    "通道": ("Infrastructure", "", "三两条大"),
+    "高铁": ("Infrastructure", "", ""),
+}
+
+_ADVISORY = ("咨询委员会", "咨委", "专家委员会", "学术委员会")
+
+# words that end a name on its left: verbs, prepositions, conjunctions, determiners
+_LEFT_STOPS = sorted(
+    """位于 地处 坐落于 坐落在 坐落 依托 依靠 推动 推进 打造 建设 建成 建立 设立 成立 组建 引入 引进 集聚 聚集
+    汇聚 拥有 包括 包含 例如 比如 如 由 同 跟 向 在 于 对 把 被 将 为 是 的 了 等 从 到 至 让 使 助力 支持 携手 共建
+    牵头 承担 承接 参与 加入 入驻 落户 落地 启动 举办 主办 承办 召开 举行 发布 印发 签署 发起 推出 提出 通过 经过
+    访问 走进 来到 围绕 面向 服务 报道 记者 表示 指出 认为 介绍 强调 说 其中 此外 目前 已 也 还 均 都 并 而 或 即
+    其 该 这 那 各 每 旗下 下属 所属 实施 开展 获批 获得 荣获 作为 成为 属于 形成 构建 布局 筹建 新建 共同 联合
+    积极 加快 持续 不断 正式 首次 已经 正在 以及 以 及 与 和 暨 同时 分别 相继 先后 累计 培育 带动 深化 依托于
+    连接 直通 登顶 跻身 入围 超越 见证 标志 标志着 开工 竣工 运行 揭牌 挂牌 创办 创建 设在 设于 位列 排名""".split(),
+    key=len,
+    reverse=True,
+)
+_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或个家所项座批名位届期次")
+_CONJUNCTIONS = set("与和及暨")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·\-—－–（）]")
+_GENERIC_WORDS = sorted(
+    """国家 省级 市级 区级 省 市 区 重点 联合 全国 国际 新型 研发 重大 科技 科学 创新 高水平 一流 相关 大型 综合 专业
+    前沿 新 多 大 小 各类 各级 本地 当地 海外 境外 港澳 粤港澳 粤港 粤澳 深港 琴澳 穗港 两岸 三地 基础 研究 工程 技术
+    产业 企业 高校 大学 高等 院校 学校 公共 服务 平台 重点领域 领域 核心 主要 首个 首家 首届 一批 一个 一家 多家 多个
+    其他 其它 这些 这个 该 本 此 上述 下列 有关 我国 我省 我市 全省 全市 全球 世界 亚洲 区域 地方 城市 大科学 大湾区
+    湾区 科研 数字 智能 人工智能 生物 医药 材料 能源 信息 海洋 现代 先进 高端 高新 新兴 未来 战略性 战略 发展 合作
+    示范 实验 实验室 中心 设施 装置 创新型 共建 共享 开放 高质量 国之重器 省部 部省 共建国家 一带一路 “一带一路”
+    “ ” 头部 龙头 领军 标杆 特色 优势 若干 部分 全部 所有 相应 对应 新一代 下一代 一流大学 双一流 世界一流 全国重点
+    制造 先进制造 出口 科技创新 发展战略 研发机构 机构 港资 澳资 外资 民营 国有 中外 中资 有为 有效 政策 知名 著名
+    品牌 大批 众多 大量 世界级 国家级 省部级""".split(),
+    key=len,
+    reverse=True,
+)
+_INTERNATIONAL = ("国际", "世界", "全球", "亚太", "亚洲", "联合国", "一带一路")
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤倪喻岑骆"
+    "闵柯饶卓温葛翁霍欧甘祝虞邝麦简冼区"
+)
+_PERSON_TITLES = sorted(
+    """院士 教授 副教授 研究员 博士 局长 副局长 厅长 副厅长 部长 副部长 主任 副主任 所长 副所长 院长 副院长 校长 副校长
+    书记 副书记 市长 副市长 省长 副省长 区长 主席 副主席 总书记 总理 董事长 总经理 总裁 首席执行官 创始人 理事长
+    秘书长 会长 处长 科长 署长 司长 行政长官 特首 总监 首席科学家 主任委员 记者 通讯员 获得者 得主 团队""".split(),
+    key=len,
+    reverse=True,
+)
+_SPEECH = ("表示", "指出", "认为", "介绍", "说", "强调", "称", "谈到", "告诉")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    type: str
+    canonical: str
+    rule: str
+
+
+def is_generic(prefix: str) -> bool:
+    """True when a name's modifier is made only of generic words (国家, 省级, 粤港澳, digits …)."""
+    rest = prefix.strip()
+    while rest:
+        if rest[0].isdigit() or rest[0] in "一二三四五六七八九十百千万余多几第":
+            rest = rest[1:]
+            continue
+        for word in _GENERIC_WORDS:
+            if rest.startswith(word):
+                rest = rest[len(word):]
+                break
+        else:
+            return False
+    return True
+
+
+def international(name: str) -> bool:
+    return name.startswith(_INTERNATIONAL) or "国际" in name
+
+
+def _left_edge(text: str, head_start: int, boundaries: set[int], known_ends: set[int], limit: int = 24) -> int:
+    j = head_start
+    while j > 0 and head_start - j < limit:
+        if j in boundaries:
+            break
+        ch = text[j - 1]
+        if ch == "）":
+            opening = text.rfind("（", max(0, j - 8), j - 1)
+            if opening <= 0 or not _CJK.match(text[opening - 1]):
+                break
+            j = opening
+            continue
+        if not _NAME_CHAR.match(ch) or ch in "（）":
+            break
+        if any(text.startswith(w, j - len(w)) for w in _LEFT_STOPS if len(w) > 1):
+            break
+        if ch in _CONJUNCTIONS and ((j - 1) in known_ends or j - 1 == 0 or not _CJK.match(text[j - 2])):
+            break
+        if ch in _SINGLE_STOPS:
+            break
+        if ch.isdigit() and not re.match(r"\d*[年届]", text[j - 1:head_start]):
+            break
+        j -= 1
+    while j < head_start and text[j] in "-—－–·":
+        j += 1
+    return j
+
+
+def find_head_candidates(text: str, boundaries: set[int], known_ends: set[int]) -> list[Candidate]:
+    """Names found by their head noun and a sound left boundary."""
+    heads = sorted(HEADS, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(h) for h in heads))
+    out: list[Candidate] = []
+    for m in pattern.finditer(text):
+        head = m.group()
+        etype, bad_next, bad_prev = HEADS[head]
+        h0, end = m.start(), m.end()
+        if end < len(text) and text[end] in bad_next:
+            continue
+        if h0 > 0 and text[h0 - 1] in bad_prev:
+            continue
+        start = _left_edge(text, h0, boundaries, known_ends)
+        prefix = text[start:h0]
+        if len(prefix) < 2 or is_generic(prefix):
+            continue
+        bracket = re.match(r"（([\u3400-\u9fff]{2,4})）", text[end:])
+        if bracket and not bracket.group(1).startswith(("以下", "简称", "下称")):
+            end += bracket.end()
+        name = text[start:end]
+        if head in ("委员会",) and name.endswith(_ADVISORY):
+            etype = "ResearchInstitute"
+        if etype == "Alliance" and international(name):
+            etype = "InternationalOrganization"
+        if head == "组织" and not international(name):
+            continue
+        out.append(Candidate(start, end, etype, name, f"head:{head}"))
+    return out
+
+
+_CLUSTER = re.compile(
+    r"“?((?:[\u3400-\u9fff]{2,3}[—\-－–]){1,3}[\u3400-\u9fff]{2,3})”?(?:科技创新|创新|科技)?集群"
+)
+
+
+def find_clusters(text: str) -> list[tuple[Candidate, list[tuple[int, int, str]]]]:
+    """Innovation clusters written as dash-joined places, with their member places."""
+    out = []
+    for m in _CLUSTER.finditer(text):
+        members = []
+        pos = m.start(1)
+        for part in re.split(r"[—\-－–]", m.group(1)):
+            members.append((pos, pos + len(part), part))
+            pos += len(part) + 1
+        canonical = "—".join(p for _, _, p in members) + "创新集群"
+        out.append((Candidate(m.start(), m.end(), "InnovationCluster", canonical, "pattern:cluster"), members))
+    return out
+
+
+_TITLED = re.compile(r"《([^《》\n]{4,40}?(?:协议|规划|纲要|方案|计划|条例|办法|意见|规程|规定|战略|倡议|通知))》")
+
+
+def find_titled_programs(text: str) -> list[Candidate]:
+    """Plans, agreements and policy documents written in book-title marks."""
+    return [Candidate(m.start(1), m.end(1), "Program", m.group(1), "pattern:titled") for m in _TITLED.finditer(text)]
+
+
+def _name_at(text: str, pos: int, forward: bool) -> str:
+    for length in (3, 2):
+        name = text[pos:pos + length] if forward else text[pos - length:pos]
+        if len(name) != length or not all(_CJK.match(c) for c in name) or name[0] not in _SURNAMES:
+            continue
+        after = text[pos + length:] if forward else text[pos:]
+        before = text[:pos] if forward else text[:pos - length]
+        if forward:
+            ok = not after or not _CJK.match(after[0]) or after.startswith(_SPEECH + tuple(_PERSON_TITLES) + ("等", "在", "曾", "的", "团队", "课题组"))
+        else:
+            ok = not before or not _CJK.match(before[-1]) or before.endswith(tuple(_PERSON_TITLES) + ("，", "、"))
+        if ok:
+            return name
+    return ""
+
+
+def find_persons(text: str) -> list[Candidate]:
+    """Chinese names next to a title or role (院士, 局长, 记者 …) or a speech verb (表示, 指出 …)."""
+    out: list[Candidate] = []
+    title_re = re.compile("|".join(re.escape(t) for t in _PERSON_TITLES))
+    for m in title_re.finditer(text):
+        before = _name_at(text, m.start(), forward=False)
+        if before:
+            out.append(Candidate(m.start() - len(before), m.start(), "Person", before, "person:title-after"))
+        pos = m.end()
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        for _ in range(6):
+            after = _name_at(text, pos, forward=True)
+            if not after:
+                break
+            out.append(Candidate(pos, pos + len(after), "Person", after, "person:title-before"))
+            pos += len(after)
+            if not text.startswith(" ", pos) and not text.startswith("、", pos):
+                break
+            pos += 1
+    speech_re = re.compile("|".join(_SPEECH))
+    for m in speech_re.finditer(text):
+        before = _name_at(text, m.start(), forward=False)
+        if before and m.start() - len(before) > 0 and not _CJK.match(text[m.start() - len(before) - 1]):
+            out.append(Candidate(m.start() - len(before), m.start(), "Person", before, "person:speech"))
+    for m in re.finditer(r"[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}", text):
+        out.append(Candidate(m.start(), m.end(), "Person", m.group(), "person:middle-dot"))
+    return out

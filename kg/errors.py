@@ -1,0 +1,59 @@
+"""The one error catalogue of gba-kg: every failure a user can cause has a class here."""
+
+from __future__ import annotations
+
+__all__ = [
+    "GbaKgError",
+    "DocumentError",
+    "CorpusError",
+    "DataFileError",
+    "GraphFileError",
+    "QueryError",
+    "OntologyError",
+]
+
+
+class GbaKgError(Exception):
+    """Base class; ``str(err)`` is a one-line message and ``hint`` says what to do."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        if hint:
+            self.hint = hint
+
+
+class DocumentError(GbaKgError):
+    """A source document cannot be read or decoded."""
+
+    def __init__(self, path: str, problem: str, *, offset: int | None = None) -> None:
+        where = f" at byte {offset}" if offset is not None else ""
+        super().__init__(f"{path}: {problem}{where}")
+        self.path = path
+        self.problem = problem
+        self.offset = offset
+
+
+class CorpusError(GbaKgError):
+    """The corpus folder is missing or holds no documents."""
+
+    hint = "pass --corpus DIR with .txt or .md documents"
+
+
+class DataFileError(GbaKgError):
+    """The data file of known entities is malformed."""
+
+
+class GraphFileError(GbaKgError):
+    """A graph file is missing or cannot be parsed."""
+
+    hint = "run 'gbakg build' first, or pass --out DIR where a graph was built"
+
+
+class QueryError(GbaKgError):
+    """A SPARQL query cannot be parsed or run."""
+
+
+class OntologyError(GbaKgError):
+    """The ontology and the code disagree."""
