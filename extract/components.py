@@ -83,8 +83,10 @@ class Gazetteer:
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
                 s, e = span.start_char, span.end_char
-                if english and ((s > 0 and text[s - 1].isascii() and text[s - 1].isalnum())
-                                or (e < len(text) and text[e].isascii() and text[e].isalnum())):
+                if english and (
+                    (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum())
+                    or (e < len(text) and text[e].isascii() and text[e].isalnum())
+                ):
                     continue
                 if e - s == 1 and not self._single_char_ok(text, s):
                     continue
@@ -177,7 +179,7 @@ class Resolver:
             taken.update(range(span.start, span.end))
         doc.ents = sorted(chosen, key=lambda s: s.start)
         members = []
-        for cluster, parts in _state(doc).get("clusters", []):
+        for _cluster, parts in _state(doc).get("clusters", []):
             for start, end, part in parts:
                 member = doc.char_span(start, end, label="City", kb_id=self.canonical("City", part), alignment_mode="expand")
                 if member is not None:
@@ -233,9 +235,9 @@ def make_sentences(nlp: Language, name: str) -> Any:
     def sentences(doc: Doc) -> Doc:
         text = doc.text
         inside = {i for e in doc.ents for i in range(e.start_char + 1, e.end_char)}
-        cuts = {m.end() for m in _SENTENCE_END.finditer(text)}
-        cuts |= {b for b in _state(doc)["weak_breaks"] if b not in inside}
-        cuts = sorted(c for c in cuts if 0 < c < len(text))
+        ends = {m.end() for m in _SENTENCE_END.finditer(text)}
+        ends |= {b for b in _state(doc)["weak_breaks"] if b not in inside}
+        cuts = sorted(c for c in ends if 0 < c < len(text))
         bounds = []
         start = 0
         for cut in [*cuts, len(text)]:

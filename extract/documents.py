@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.errors import CorpusError, DocumentError
 
-__all__ = ["RawDocument", "SUFFIXES", "read_document", "list_corpus"]
+__all__ = ["SUFFIXES", "RawDocument", "list_corpus", "read_document"]
 
 SUFFIXES = (".txt", ".md")
 

@@ -14,12 +14,14 @@ def to_gold(record: DocumentRecord) -> dict[str, Any]:
     entities = []
     for entity in record.entities:
         forms = [m.surface for m in record.mentions if (m.type, m.canonical) == entity.key]
-        entities.append({
-            "text": forms[0] if forms else entity.canonical,
-            "canonical": entity.canonical,
-            "type": entity.type,
-            "aliases_in_doc": sorted(set(forms)),
-        })
+        entities.append(
+            {
+                "text": forms[0] if forms else entity.canonical,
+                "canonical": entity.canonical,
+                "type": entity.type,
+                "aliases_in_doc": sorted(set(forms)),
+            }
+        )
     relations = []
     seen = set()
     for r in record.relations:

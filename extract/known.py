@@ -12,13 +12,28 @@ from kg.errors import DataFileError
 
 from .normalise import fold
 
-__all__ = ["ENTITY_TYPES", "KnownEntity", "DEFAULT_DATA_FILE", "load_known", "name_key"]
+__all__ = ["DEFAULT_DATA_FILE", "ENTITY_TYPES", "KnownEntity", "load_known", "name_key"]
 
 ENTITY_TYPES = (
-    "Region", "City", "District", "Country", "CooperationZone", "ScienceCity", "Laboratory",
-    "Facility", "University", "ResearchInstitute", "Company", "GovernmentBody",
-    "InternationalOrganization", "Alliance", "Event", "Program", "InnovationCluster",
-    "Infrastructure", "Person",
+    "Region",
+    "City",
+    "District",
+    "Country",
+    "CooperationZone",
+    "ScienceCity",
+    "Laboratory",
+    "Facility",
+    "University",
+    "ResearchInstitute",
+    "Company",
+    "GovernmentBody",
+    "InternationalOrganization",
+    "Alliance",
+    "Event",
+    "Program",
+    "InnovationCluster",
+    "Infrastructure",
+    "Person",
 )
 DEFAULT_DATA_FILE = Path(__file__).parent / "data" / "known_entities.tsv"
 _COLUMNS = ("type", "canonical", "aliases", "english", "wikidata", "city")

@@ -14,18 +14,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["CleanText", "repair", "fold", "detect_script", "to_traditional"]
+__all__ = ["CleanText", "detect_script", "fold", "repair", "to_traditional"]
 
 _FURNITURE = re.compile(
     r"^\s*(修改稿收到日期|收稿日期|修回日期|接受日期|录用日期|网络出版日期|网络首发日期|DOI\s*[:：]|doi\s*[:：])"
 )
-_FOOTNOTE_START = re.compile(
-    r"^\s*(?:[①-⑳]|\[\d+\])\s*\S.*(?:https?://|\(\d{4}-\d{2}-\d{2}\)|\[\d{4}-\d{2}-\d{2}\])"
-)
+_FOOTNOTE_START = re.compile(r"^\s*(?:[①-⑳]|\[\d+\])\s*\S.*(?:https?://|\(\d{4}-\d{2}-\d{2}\)|\[\d{4}-\d{2}-\d{2}\])")
 _FOOTNOTE_TAIL = re.compile(r"^\s*(?:[\w\-‐./#%?=&:~]*\]?\.?\s*https?://\S*|[\w\-‐./#%?=&:~]+)\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$")
 _BULLET = re.compile(r"^\s*(?:[●•◆◇■□▪▶►★☆>#*]|[①-⑳]|-\s|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、]\s)")
-_SECTION = re.compile(r"^\s*(?:摘\s*要|关键词|關鍵詞|关键字|Abstract|Key\s*words|参考文献|參考文獻|\d+(?:\.\d+)*\s+(?=[\u3400-\u9fff]))", re.I)
+_SECTION = re.compile(
+    r"^\s*(?:摘\s*要|关键词|關鍵詞|关键字|Abstract|Key\s*words|参考文献|參考文獻|\d+(?:\.\d+)*\s+(?=[\u3400-\u9fff]))", re.I
+)
 _LABEL_LINE = re.compile(r"^\s*(?:关键词|關鍵詞|关键字|Key\s*words)", re.I)
 _TERMINAL = "。！？!?；;：:"
 _CLOSERS = "”’」』）)》\"'"
@@ -103,9 +103,9 @@ def repair(raw: str) -> CleanText:
         lead = len(line) - len(line.lstrip())
         trail = len(line.rstrip())
         if prev is not None:
-            prev_line = raw[prev[0]:prev[1]].rstrip()
+            prev_line = raw[prev[0] : prev[1]].rstrip()
             newline_at = prev[1]
-            gap = "\n\n" in raw[prev[1]:s] or "\n \n" in raw[prev[1]:s]
+            gap = "\n\n" in raw[prev[1] : s] or "\n \n" in raw[prev[1] : s]
             if (
                 _ends_sentence(prev_line)
                 or _BULLET.match(line)
@@ -121,7 +121,7 @@ def repair(raw: str) -> CleanText:
                 chars.append(" ")
                 offsets.append(newline_at)
         for k in range(s + lead, s + trail):
-            if raw[k] == "*" and (raw[k - 1:k] == "*" or raw[k + 1:k + 2] == "*"):
+            if raw[k] == "*" and (raw[k - 1 : k] == "*" or raw[k + 1 : k + 2] == "*"):
                 continue
             chars.append(raw[k])
             offsets.append(k)
@@ -129,9 +129,7 @@ def repair(raw: str) -> CleanText:
     return CleanText("".join(chars), offsets, weak)
 
 
-_ASCII_PUNCT = str.maketrans(
-    {"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"}
-)
+_ASCII_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
 @lru_cache(maxsize=1)
@@ -173,5 +171,5 @@ def detect_script(text: str) -> str:
     if len(latin) > 2 * len(cjk):
         return "en"
     sample = "".join(cjk[:20000])
-    changed = sum(1 for a, b in zip(sample, fold(sample)) if a != b)
+    changed = sum(1 for a, b in zip(sample, fold(sample), strict=False) if a != b)
     return "zh-Hant" if sample and changed / len(sample) > 0.05 else "zh-Hans"

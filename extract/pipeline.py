@@ -23,7 +23,7 @@ def build_nlp(data_file: str = "") -> Any:
     import spacy
     from spacy.util import load_config
 
-    from . import components  # noqa: F401  (registers the factories)
+    from . import components
 
     config = load_config(CONFIG_FILE)
     if data_file:
@@ -54,9 +54,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     def surface(s: int, e: int) -> str:
         return "".join(ch for ch in clean.text[s:e] if ch != "\n")
 
-    sentences = [
-        Sentence(i, *clean.raw_span(s, e), surface(s, e)) for i, (s, e) in enumerate(state["sentences"])
-    ]
+    sentences = [Sentence(i, *clean.raw_span(s, e), surface(s, e)) for i, (s, e) in enumerate(state["sentences"])]
     sentence_of = {}
     for i, (s, e) in enumerate(state["sentences"]):
         for k in range(s, e):
@@ -65,11 +63,17 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     mentions = []
     for span in [*doc.ents, *doc.spans.get("gbakg_members", [])]:
         s, e = span.start_char, span.end_char
-        mentions.append(Mention(
-            canonical=span.kb_id_, type=span.label_, surface=surface(s, e),
-            start=clean.raw_span(s, e)[0], end=clean.raw_span(s, e)[1],
-            sentence=sentence_of.get(s, 0), rule=span.id_,
-        ))
+        mentions.append(
+            Mention(
+                canonical=span.kb_id_,
+                type=span.label_,
+                surface=surface(s, e),
+                start=clean.raw_span(s, e)[0],
+                end=clean.raw_span(s, e)[1],
+                sentence=sentence_of.get(s, 0),
+                rule=span.id_,
+            )
+        )
     mentions.sort(key=lambda m: (m.start, m.end, m.type, m.canonical))
 
     known = {(k.type, k.canonical): k for k in load_known(data_file or DEFAULT_DATA_FILE)}
@@ -77,36 +81,53 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     for m in mentions:
         if (m.type, m.canonical) in entities:
             continue
-        k = known.get((m.type, m.canonical))
+        fact = known.get((m.type, m.canonical))
         labels = {"zh-Hans": m.canonical, "zh-Hant": to_traditional(m.canonical)}
-        if k and k.english:
-            labels["en"] = k.english[0]
+        if fact and fact.english:
+            labels["en"] = fact.english[0]
         entities[(m.type, m.canonical)] = Entity(
-            canonical=m.canonical, type=m.type, labels=labels,
-            aliases=tuple(sorted({x.surface for x in mentions if (x.type, x.canonical) == (m.type, m.canonical)} - {m.canonical})),
-            wikidata=k.wikidata if k else "", city=k.city if k else "",
+            canonical=m.canonical,
+            type=m.type,
+            labels=labels,
+            aliases=tuple(
+                sorted({x.surface for x in mentions if (x.type, x.canonical) == (m.type, m.canonical)} - {m.canonical})
+            ),
+            wikidata=fact.wikidata if fact else "",
+            city=fact.city if fact else "",
         )
 
     relations = []
     for index, f in state["relations"]:
         s, e = state["sentences"][index]
         rs, re_ = clean.raw_span(s, e)
-        relations.append(Relation(
-            subject=(f.subject.type, f.subject.canonical), predicate=f.predicate,
-            object=(f.object.type, f.object.canonical), sentence=index, start=rs, end=re_,
-            evidence=surface(s, e), rule=f.rule, confidence=f.confidence,
-        ))
+        relations.append(
+            Relation(
+                subject=(f.subject.type, f.subject.canonical),
+                predicate=f.predicate,
+                object=(f.object.type, f.object.canonical),
+                sentence=index,
+                start=rs,
+                end=re_,
+                evidence=surface(s, e),
+                rule=f.rule,
+                confidence=f.confidence,
+            )
+        )
     for index, (s, e) in enumerate(state["sentences"]):
         keys = sorted({(m.type, m.canonical) for m in mentions if m.sentence == index})
         rs, re_ = clean.raw_span(s, e)
         for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
+            for b in keys[i + 1 :]:
                 relations.append(Relation(a, "mentionedWith", b, index, rs, re_, surface(s, e), "mentionedWith.sentence.v0", 1.0))
     relations = sorted(set(relations), key=lambda r: (r.sentence, r.subject, r.predicate, r.object, r.rule))
 
     info = DocumentInfo(
-        doc_id=raw.doc_id, path=raw.path, sha256=raw.sha256, script=detect_script(raw.text),
-        title=_title(raw), n_chars=len(raw.text),
+        doc_id=raw.doc_id,
+        path=raw.path,
+        sha256=raw.sha256,
+        script=detect_script(raw.text),
+        title=_title(raw),
+        n_chars=len(raw.text),
     )
     return DocumentRecord(info, sentences, mentions, sorted(entities.values(), key=lambda x: x.key), relations)
 

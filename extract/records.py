@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["DocumentInfo", "Sentence", "Mention", "Entity", "Relation", "DocumentRecord"]
+__all__ = ["DocumentInfo", "DocumentRecord", "Entity", "Mention", "Relation", "Sentence"]
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 __all__ = [
     "HEADS",
     "Candidate",
-    "find_head_candidates",
     "find_clusters",
-    "find_titled_programs",
+    "find_head_candidates",
     "find_persons",
-    "is_generic",
+    "find_titled_programs",
     "international",
+    "is_generic",
 ]
 
 # head noun -> (type, characters that may not follow it, characters that may not precede it)
@@ -134,11 +134,12 @@ _LEFT_STOPS = sorted(
     访问 走进 来到 围绕 面向 服务 报道 记者 表示 指出 认为 介绍 强调 说 其中 此外 目前 已 也 还 均 都 并 而 或 即
     其 该 这 那 各 每 旗下 下属 所属 实施 开展 获批 获得 荣获 作为 成为 属于 形成 构建 布局 筹建 新建 共同 联合
     积极 加快 持续 不断 正式 首次 已经 正在 以及 以 及 与 和 暨 同时 分别 相继 先后 累计 培育 带动 深化 依托于
-    连接 直通 登顶 跻身 入围 超越 见证 标志 标志着 开工 竣工 运行 揭牌 挂牌 创办 创建 设在 设于 位列 排名""".split(),
+    入读 就读 考入 毕业于 来自 连接 直通 登顶 跻身 入围 超越 见证 标志 标志着 开工 竣工
+    运行 揭牌 挂牌 创办 创建 设在 设于 位列 排名""".split(),
     key=len,
     reverse=True,
 )
-_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或个家所项座批名位届期次")
+_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或个家所项座批名位届期次如于至到每说均")
 _CONJUNCTIONS = set("与和及暨")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·\-—－–（）]")
 _GENERIC_WORDS = sorted(
@@ -189,7 +190,7 @@ def is_generic(prefix: str) -> bool:
             continue
         for word in _GENERIC_WORDS:
             if rest.startswith(word):
-                rest = rest[len(word):]
+                rest = rest[len(word) :]
                 break
         else:
             return False
@@ -218,9 +219,9 @@ def _left_edge(text: str, head_start: int, boundaries: set[int], known_ends: set
             break
         if ch in _CONJUNCTIONS and ((j - 1) in known_ends or j - 1 == 0 or not _CJK.match(text[j - 2])):
             break
-        if ch in _SINGLE_STOPS:
+        if ch in _SINGLE_STOPS or (ch == "台" and j >= 2 and text[j - 2] in "一二三四五六七八九十首第0123456789"):
             break
-        if ch.isdigit() and not re.match(r"\d*[年届]", text[j - 1:head_start]):
+        if ch.isdigit() and not re.match(r"\d*[年届]", text[j - 1 : head_start]):
             break
         j -= 1
     while j < head_start and text[j] in "-—－–·":
@@ -259,9 +260,7 @@ def find_head_candidates(text: str, boundaries: set[int], known_ends: set[int]) 
     return out
 
 
-_CLUSTER = re.compile(
-    r"“?((?:[\u3400-\u9fff]{2,3}[—\-－–]){1,3}[\u3400-\u9fff]{2,3})”?(?:科技创新|创新|科技)?集群"
-)
+_CLUSTER = re.compile(r"“?((?:[\u3400-\u9fff]{2,3}[—\-－–]){1,3}[\u3400-\u9fff]{2,3})”?(?:科技创新|创新|科技)?集群")
 
 
 def find_clusters(text: str) -> list[tuple[Candidate, list[tuple[int, int, str]]]]:
@@ -287,16 +286,31 @@ def find_titled_programs(text: str) -> list[Candidate]:
 
 
 def _name_at(text: str, pos: int, forward: bool) -> str:
+    cues = _SPEECH + tuple(_PERSON_TITLES)
+    if forward:
+        for length in (3, 2):
+            name = text[pos : pos + length]
+            if (
+                len(name) == length
+                and name[0] in _SURNAMES
+                and all(_CJK.match(c) for c in name)
+                and text.startswith(cues, pos + length)
+            ):
+                return name
     for length in (3, 2):
-        name = text[pos:pos + length] if forward else text[pos - length:pos]
+        name = text[pos : pos + length] if forward else text[pos - length : pos]
         if len(name) != length or not all(_CJK.match(c) for c in name) or name[0] not in _SURNAMES:
             continue
-        after = text[pos + length:] if forward else text[pos:]
-        before = text[:pos] if forward else text[:pos - length]
+        after = text[pos + length :] if forward else text[pos:]
+        before = text[:pos] if forward else text[: pos - length]
         if forward:
-            ok = not after or not _CJK.match(after[0]) or after.startswith(_SPEECH + tuple(_PERSON_TITLES) + ("等", "在", "曾", "的", "团队", "课题组"))
+            ok = (
+                not after
+                or not _CJK.match(after[0])
+                or after.startswith(_SPEECH + tuple(_PERSON_TITLES) + ("等", "在", "曾", "的", "团队", "课题组"))
+            )
         else:
-            ok = not before or not _CJK.match(before[-1]) or before.endswith(tuple(_PERSON_TITLES) + ("，", "、"))
+            ok = not before or not _CJK.match(before[-1]) or before.endswith((*tuple(_PERSON_TITLES), "，", "、"))
         if ok:
             return name
     return ""
@@ -328,5 +342,10 @@ def find_persons(text: str) -> list[Candidate]:
         if before and m.start() - len(before) > 0 and not _CJK.match(text[m.start() - len(before) - 1]):
             out.append(Candidate(m.start() - len(before), m.start(), "Person", before, "person:speech"))
     for m in re.finditer(r"[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}", text):
-        out.append(Candidate(m.start(), m.end(), "Person", m.group(), "person:middle-dot"))
+        name = m.group()
+        for cue in (*_SPEECH, *_PERSON_TITLES):
+            if name.endswith(cue) and len(name) - len(cue) > name.index("·") + 1:
+                name = name[: -len(cue)]
+                break
+        out.append(Candidate(m.start(), m.start() + len(name), "Person", name, "person:middle-dot"))
     return out

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 __all__ = [
-    "GbaKgError",
-    "DocumentError",
     "CorpusError",
     "DataFileError",
+    "DocumentError",
+    "GbaKgError",
     "GraphFileError",
-    "QueryError",
     "OntologyError",
+    "QueryError",
 ]
 
 

@@ -1,0 +1,194 @@
+"""The ``gbakg`` command line: a thin layer over the library that turns errors into one line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extract.records import DocumentRecord
+
+from .errors import GbaKgError, QueryError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Build and explore the knowledge graph of the Greater Bay Area science and technology ecosystem.",
+)
+
+OutDir = Annotated[Path, typer.Option("--out", help="Folder of the built graph and its outputs.")]
+
+
+def _say(message: str) -> None:
+    typer.echo(message)
+
+
+def _extract(paths: list[Path], data_file: str) -> tuple[list[DocumentRecord], list[GbaKgError]]:
+    from extract.pipeline import extract_paths
+
+    records: list[DocumentRecord] = []
+    failures: list[GbaKgError] = []
+    show = sys.stderr.isatty()
+    items: Iterable[DocumentRecord | Exception] = extract_paths(paths, data_file)
+    if show:
+        from rich.progress import track
+
+        items = track(items, total=len(paths), description="extracting", transient=True, console=None)
+    for item in items:
+        if isinstance(item, GbaKgError):
+            failures.append(item)
+            typer.echo(f"gbakg: skipped {item}", err=True)
+        elif isinstance(item, Exception):
+            raise item
+        else:
+            records.append(item)
+    return records, failures
+
+
+@app.command()
+def build(
+    corpus: Annotated[Path, typer.Option(help="Folder of .txt/.md documents.")] = Path("../shared/corpus"),
+    out: OutDir = Path("out"),
+    data: Annotated[str, typer.Option(help="Data file of known entities (TSV).")] = "",
+    seed: Annotated[int, typer.Option(help="Seed for sampled measures and the layout.")] = 0,
+) -> None:
+    """Extract every document of CORPUS and write graph.ttl, report.md, centrality.csv and explorer.html."""
+    from extract.documents import list_corpus
+
+    from .explorer import write_explorer
+    from .graph import build_graph, write_turtle
+    from .report import write_report
+
+    paths = list_corpus(corpus)
+    records, failures = _extract(paths, data)
+    if not records:
+        raise GbaKgError(f"{corpus}: no document could be read", hint="see the lines above")
+    graph = build_graph(records)
+    ttl = write_turtle(graph, out / "graph.ttl")
+    md, table = write_report(graph, out, seed=seed)
+    page = write_explorer(graph, out / "explorer.html", seed=seed)
+    from .graph import graph_stats
+
+    stats = graph_stats(graph)
+    _say(f"built {len(records)} documents: {stats['entities']} entities, {stats['relations']} relations, {len(graph)} triples")
+    for path in (ttl, md, table, page):
+        _say(f"wrote {path}")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    documents: Annotated[list[Path], typer.Argument(help="Documents to extract.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for one gold-format JSON per document.")],
+    data: Annotated[str, typer.Option(help="Data file of known entities (TSV).")] = "",
+    explain: Annotated[bool, typer.Option(help="Print every mention with its rule and canonical name.")] = False,
+) -> None:
+    """Write entities and relations of each document as JSON in the format of the gold set."""
+    from extract.gold import to_gold
+
+    from .io import write_atomic
+
+    records, failures = _extract(list(documents), data)
+    for record in records:
+        target = write_atomic(out / f"{record.info.doc_id}.json", json.dumps(to_gold(record), ensure_ascii=False, indent=1))
+        _say(f"wrote {target}")
+        if explain:
+            for m in record.mentions:
+                _say(f"  {m.start}-{m.end}\t{m.surface}\t-> {m.type} {m.canonical}\t[{m.rule}]")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _graph_file(out: Path, graph: Path | None) -> Path:
+    return graph if graph is not None else out / "graph.ttl"
+
+
+@app.command()
+def query(
+    query_spec: Annotated[str, typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text.")],
+    out: OutDir = Path("out"),
+    graph: Annotated[Path | None, typer.Option(help="A Turtle file to query instead of OUT/graph.ttl.")] = None,
+    bind: Annotated[list[str] | None, typer.Option(help="Bind a variable: NAME=VALUE (VALUE as <iri> or text).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
+) -> None:
+    """Run a SPARQL query against the built graph and print the rows."""
+    from .graph import load_graph
+    from .query import format_table, resolve_query, run_query
+
+    if fmt not in ("table", "csv", "tsv", "json"):
+        raise QueryError(f"unknown format '{fmt}'", hint="use table, csv, tsv or json")
+    bindings = {}
+    for item in bind or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--bind '{item}' is not NAME=VALUE")
+        bindings[name.lstrip("?")] = value
+    text = resolve_query(query_spec)
+    result = run_query(load_graph(_graph_file(out, graph)), text, bindings)
+    if fmt == "table":
+        _say(format_table(result))
+    elif fmt == "json":
+        payload = {
+            "head": {"vars": result.variables},
+            "results": {
+                "bindings": [
+                    {v: {"type": "literal", "value": c} for v, c in zip(result.variables, row, strict=False) if c}
+                    for row in result.rows
+                ]
+            },
+        }
+        _say(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.variables)
+        writer.writerows(result.rows)
+        sys.stdout.write(buf.getvalue())
+
+
+@app.command()
+def report(out: OutDir = Path("out"), seed: Annotated[int, typer.Option(help="Seed for sampled measures.")] = 0) -> None:
+    """Write report.md and centrality.csv from OUT/graph.ttl."""
+    from .graph import load_graph
+    from .report import write_report
+
+    for path in write_report(load_graph(out / "graph.ttl"), out, seed=seed):
+        _say(f"wrote {path}")
+
+
+@app.command()
+def explore(out: OutDir = Path("out"), seed: Annotated[int, typer.Option(help="Seed of the layout.")] = 0) -> None:
+    """Write the self-contained explorer page OUT/explorer.html from OUT/graph.ttl."""
+    from .explorer import write_explorer
+    from .graph import load_graph
+
+    _say(f"wrote {write_explorer(load_graph(out / 'graph.ttl'), out / 'explorer.html', seed=seed)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one-line errors, exit 1 for failures, 2 for bad usage."""
+    try:
+        code = app(args=argv, prog_name="gbakg", standalone_mode=False)
+    except typer.Exit as err:
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        typer.echo("gbakg: interrupted", err=True)
+        sys.exit(130)
+    except typer.TyperException as err:
+        if type(err).__name__ != "NoArgsIsHelpError":
+            message = err.format_message() if hasattr(err, "format_message") else str(err)
+            typer.echo(f"gbakg: error: {' '.join(message.split())} (try 'gbakg --help')", err=True)
+        sys.exit(2)
+    except GbaKgError as err:
+        hint = f" (hint: {err.hint})" if err.hint else ""
+        typer.echo(f"gbakg: error: {err}{hint}", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

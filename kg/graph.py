@@ -1,0 +1,180 @@
+"""Building the RDF graph from extraction records, and reading and writing it.
+
+Every entity gets a stable IRI from its type and canonical name; every relation is a
+direct triple plus an ``gba:Assertion`` node (``rdf:subject/predicate/object``) carrying
+its document, sentence, raw-text offsets, rule and confidence; every mention is a
+``gba:Mention`` node with its offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from extract.records import DocumentRecord, Entity
+
+from .errors import GraphFileError
+from .io import write_atomic
+from .vocab import GBA
+
+__all__ = [
+    "ID",
+    "PREFIXES",
+    "TYPED_PREDICATES",
+    "WD",
+    "build_graph",
+    "document_iri",
+    "entity_iri",
+    "graph_stats",
+    "load_graph",
+    "write_turtle",
+]
+
+ID = Namespace("https://w3id.org/gba-kg/id/")
+WD = Namespace("http://www.wikidata.org/entity/")
+PREFIXES = {
+    "gba": Namespace(str(GBA._NS)),
+    "id": ID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "skos": SKOS,
+    "xsd": XSD,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "wd": WD,
+}
+_IRI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]")
+
+
+def _iri_segment(name: str) -> str:
+    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), name)
+
+
+def entity_iri(etype: str, canonical: str) -> URIRef:
+    """Stable IRI of an entity: ``id/<Type>/<canonical>`` with unsafe characters percent-encoded."""
+    return ID[f"{etype}/{_iri_segment(canonical)}"]
+
+
+def document_iri(doc_id: str) -> URIRef:
+    return ID[f"doc/{_iri_segment(doc_id)}"]
+
+
+def term(name: str) -> URIRef:
+    """The vocabulary IRI of a class or property name; an unknown name raises AttributeError."""
+    return URIRef(getattr(GBA, name))
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:20]
+
+
+def build_graph(records: Iterable[DocumentRecord]) -> Graph:
+    """The merged graph of the given documents' records."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    entities: dict[tuple[str, str], Entity] = {}
+    records = list(records)
+    for record in records:
+        doc = document_iri(record.info.doc_id)
+        g.add((doc, RDF.type, GBA.Document))
+        g.add((doc, GBA.documentId, Literal(record.info.doc_id)))
+        g.add((doc, GBA.path, Literal(record.info.path)))
+        g.add((doc, GBA.sha256, Literal(record.info.sha256)))
+        g.add((doc, GBA.script, Literal(record.info.script)))
+        g.add((doc, DCTERMS.title, Literal(record.info.title)))
+        for entity in record.entities:
+            iri = entity_iri(entity.type, entity.canonical)
+            entities.setdefault(entity.key, entity)
+            g.add((iri, RDF.type, term(entity.type)))
+            g.add((iri, GBA.mentionedIn, doc))
+            for lang, label in entity.labels.items():
+                g.add((iri, RDFS.label, Literal(label, lang=lang)))
+            for alias in entity.aliases:
+                g.add((iri, SKOS.altLabel, Literal(alias, lang="zh" if not alias.isascii() else "en")))
+            if entity.wikidata:
+                g.add((iri, OWL.sameAs, WD[entity.wikidata]))
+        for m in record.mentions:
+            node = ID[f"mention/{_iri_segment(record.info.doc_id)}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
+            g.add((node, RDF.type, GBA.Mention))
+            g.add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
+            g.add((node, PROV.wasDerivedFrom, doc))
+            g.add((node, GBA.surface, Literal(m.surface)))
+            g.add((node, GBA.startOffset, Literal(m.start)))
+            g.add((node, GBA.endOffset, Literal(m.end)))
+            g.add((node, GBA.sentenceIndex, Literal(m.sentence)))
+            g.add((node, GBA.rule, Literal(m.rule)))
+        for r in record.relations:
+            s, o = entity_iri(*r.subject), entity_iri(*r.object)
+            p = term(r.predicate)
+            g.add((s, p, o))
+            node = ID[f"assertion/{_digest(record.info.doc_id, s, p, o, r.start, r.end, r.rule)}"]
+            g.add((node, RDF.type, GBA.Assertion))
+            g.add((node, RDF.subject, s))
+            g.add((node, RDF.predicate, p))
+            g.add((node, RDF.object, o))
+            g.add((node, PROV.wasDerivedFrom, doc))
+            g.add((node, GBA.sentence, Literal(r.evidence)))
+            g.add((node, GBA.sentenceIndex, Literal(r.sentence)))
+            g.add((node, GBA.startOffset, Literal(r.start)))
+            g.add((node, GBA.endOffset, Literal(r.end)))
+            g.add((node, GBA.rule, Literal(r.rule)))
+            g.add((node, GBA.confidence, Literal(Decimal(str(r.confidence)), datatype=XSD.decimal)))
+    for (etype, _), entity in entities.items():
+        if entity.city and ("City", entity.city) in entities:
+            g.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
+    return g
+
+
+TYPED_PREDICATES = (
+    "locatedIn",
+    "partOf",
+    "initiatedBy",
+    "hostedBy",
+    "partnerOf",
+    "fundedBy",
+    "servesUsersFrom",
+    "affiliatedWith",
+    "ranks",
+    "cooperatesWithCountry",
+)
+_NOT_ENTITIES = (GBA.Document, GBA.Assertion, GBA.Mention)
+
+
+def graph_stats(graph: Graph) -> dict[str, int]:
+    """Counts of typed entities and of distinct typed relations (``mentionedWith`` excluded)."""
+    entities = {s for s, c in graph.subject_objects(RDF.type) if str(c).startswith(str(GBA._NS)) and c not in _NOT_ENTITIES}
+    counts = {"entities": len(entities), "relations": 0}
+    for name in TYPED_PREDICATES:
+        counts[name] = sum(1 for _ in graph.triples((None, term(name), None)))
+        counts["relations"] += counts[name]
+    return counts
+
+
+def write_turtle(graph: Graph, path: str | Path) -> Path:
+    """Deterministic Turtle (no blank nodes, sorted by the serializer), written atomically."""
+    data = graph.serialize(format="turtle")
+    return write_atomic(path, data)
+
+
+def load_graph(path: str | Path) -> Graph:
+    """Parse a Turtle file; a syntax error names the file and, where known, the line."""
+    p = Path(path)
+    if not p.is_file():
+        raise GraphFileError(f"{p}: graph file not found")
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    try:
+        g.parse(p, format="turtle")
+    except Exception as err:  # rdflib raises several unrelated types for bad syntax
+        message = " ".join(str(err).split())
+        raise GraphFileError(f"{p}: not valid Turtle ({message[:200]})", hint="rebuild it with 'gbakg build'") from None
+    return g

@@ -1,0 +1,45 @@
+from extract.normalise import detect_script, fold, repair
+
+
+def test_broken_lines_are_joined_and_offsets_map_back():
+    raw = "中国散\n\n裂中子源位于东\n莞，已为港澳用户提供服务。\n"
+    clean = repair(raw)
+    assert "中国散裂中子源位于东莞" in clean.text
+    start = clean.text.index("中国散裂中子源")
+    s, e = clean.raw_span(start, start + len("中国散裂中子源"))
+    assert raw[s:e] == "中国散\n\n裂中子源"
+
+
+def test_page_furniture_is_dropped():
+    raw = (
+        "首届“一带一\n"
+        "修改稿收到日期：2024年9月11日\n"
+        "① 习近平致贺信 . (2023-11-06)[2024-09-07]. https://www.gov.cn/yaowen/liebiao/202311/content_\n"
+        "6913755.htm.\n"
+        " 路”科技交流大会成功举办。\n"
+    )
+    text = repair(raw).text
+    assert "首届“一带一路”科技交流大会成功举办。" in text
+    assert "修改稿" not in text and "http" not in text and "6913755" not in text
+
+
+def test_sentence_end_gives_hard_break_and_short_heading_a_weak_one():
+    body = "这是一行很长的正文内容用于确定典型行宽度的测试文本"
+    raw = f"小标题\n{body}\n{body}。\n{body}\n{body}。\n"
+    clean = repair(raw)
+    assert clean.text.startswith("小标题" + body)
+    assert len("小标题") in clean.weak_breaks
+    assert "。\n" in clean.text
+
+
+def test_fold_keeps_length_and_simplifies():
+    text = "鵬城實驗室「深圳—香港—廣州」創新集群(廣州)"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded == "鹏城实验室“深圳—香港—广州”创新集群（广州）"
+
+
+def test_detect_script():
+    assert detect_script("香港科技大學（廣州）與廣州實驗室合作共建") == "zh-Hant"
+    assert detect_script("香港科技大学（广州）与广州实验室合作共建") == "zh-Hans"
+    assert detect_script("The Greater Bay Area hosts many laboratories and universities.") == "en"
