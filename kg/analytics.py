@@ -46,14 +46,14 @@ def project(
 
     Examples
     --------
-    >>> from rdflib import Graph, URIRef, RDF
+    >>> from rdflib import RDF, Graph, URIRef
     >>> from kg.vocab import GBA
     >>> g = Graph()
-    >>> a, b = URIRef("urn:a"), URIRef("urn:b")
-    >>> g.add((a, RDF.type, GBA.Facility)); g.add((b, RDF.type, GBA.City)); g.add((a, GBA.locatedIn, b))  # doctest: +ELLIPSIS
-    <Graph ...>
+    >>> for triple in [(URIRef("urn:a"), RDF.type, GBA.Facility), (URIRef("urn:b"), RDF.type, GBA.City),
+    ...                (URIRef("urn:a"), GBA.locatedIn, URIRef("urn:b"))]:
+    ...     _ = g.add(triple)
     >>> G = project(g)
-    >>> sorted(G.nodes), G[a][b]["predicates"]
+    >>> sorted(G.nodes), G["urn:a"]["urn:b"]["predicates"]
     (['urn:a', 'urn:b'], ['locatedIn'])
     """
     wanted = {URIRef(_NS + p) for p in predicates}
