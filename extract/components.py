@@ -21,7 +21,17 @@ from spacy.util import registry
 from . import relations as rel
 from .known import DEFAULT_DATA_FILE, KnownEntity, load_known, name_key
 from .normalise import fold
-from .rules import Candidate, find_clusters, find_head_candidates, find_persons, find_titled_programs
+from .rules import (
+    Candidate,
+    find_clusters,
+    find_connect_schemes,
+    find_editions,
+    find_enumerated,
+    find_head_candidates,
+    find_party_committees,
+    find_persons,
+    find_titled_programs,
+)
 
 CANDIDATES = "gbakg_candidates"
 MEMBERS = "gbakg_members"
@@ -112,21 +122,42 @@ def make_gazetteer(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) 
     return Gazetteer(nlp, entities)
 
 
-def _known_ends(doc: Doc) -> set[int]:
-    return {s.end_char for s in doc.spans.get(CANDIDATES, []) if s.id_.startswith("known")}
+def _known(doc: Doc) -> list[Span]:
+    return [s for s in doc.spans.get(CANDIDATES, []) if s.id_.startswith("known")]
 
 
-@Language.factory("gbakg_head_nouns", assigns=["doc.spans"], requires=["doc._.gbakg"])
-def make_head_nouns(nlp: Language, name: str) -> Any:
+@Language.factory(
+    "gbakg_head_nouns",
+    assigns=["doc.spans"],
+    requires=["doc._.gbakg"],
+    default_config={"entities": {"@misc": "gbakg.known_entities.v1", "path": ""}},
+)
+def make_head_nouns(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Any:
+    """Names by head noun, titled programmes, clusters, editions, enumerations, X通 schemes, party committees."""
     ensure_extensions()
+    places = {
+        alias: e.canonical
+        for e in entities
+        if e.type in ("City", "Region", "District")
+        for alias in (e.canonical, *e.aliases, e.canonical.removesuffix("省").removesuffix("市"))
+    }
 
     def head_nouns(doc: Doc) -> Doc:
+        text = doc.text
         weak = _state(doc)["weak_breaks"]
-        _add_candidates(doc, CANDIDATES, find_head_candidates(doc.text, weak, _known_ends(doc)))
-        _add_candidates(doc, CANDIDATES, find_titled_programs(doc.text))
-        clusters = find_clusters(doc.text)
-        _add_candidates(doc, CANDIDATES, [c for c, _ in clusters])
-        _state(doc)["clusters"] = [(c, members) for c, members in clusters]
+        known = _known(doc)
+        ends = {s.end_char for s in known}
+        starts = {s.start_char for s in known}
+        found = find_head_candidates(text, weak, ends, starts)
+        found += find_titled_programs(text)
+        found += find_editions(text, [(s.start_char, s.end_char, s.kb_id_) for s in known if s.label_ == "Event"])
+        found += find_enumerated(text)
+        found += find_connect_schemes(text)
+        found += find_party_committees(text, places)
+        clusters = find_clusters(text)
+        found += [c for c, _ in clusters]
+        _add_candidates(doc, CANDIDATES, found)
+        _state(doc)["clusters"] = clusters
         return doc
 
     return head_nouns
@@ -137,7 +168,7 @@ def make_persons(nlp: Language, name: str) -> Any:
     ensure_extensions()
 
     def persons(doc: Doc) -> Doc:
-        _add_candidates(doc, CANDIDATES, find_persons(doc.text))
+        _add_candidates(doc, CANDIDATES, find_persons(doc.text, {s.end_char for s in _known(doc)}))
         return doc
 
     return persons

@@ -53,9 +53,11 @@ def _line_spans(raw: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _furniture_lines(raw: str, spans: list[tuple[int, int]]) -> set[int]:
+def _furniture_lines(raw: str, spans: list[tuple[int, int]]) -> tuple[set[int], list[list[int]]]:
+    """Lines to drop, and footnote blocks (lists of line numbers) to move out of the body."""
     lines = [raw[s:e] for s, e in spans]
     drop: set[int] = set()
+    footnotes: list[list[int]] = []
     repeated = Counter(line.strip() for line in lines if line.strip())
     in_footnote = False
     for i, line in enumerate(lines):
@@ -63,18 +65,18 @@ def _furniture_lines(raw: str, spans: list[tuple[int, int]]) -> set[int]:
         if not stripped:
             continue
         if _FOOTNOTE_START.match(line):
-            drop.add(i)
+            footnotes.append([i])
             in_footnote = True
             continue
         if in_footnote and not _CJK.search(stripped) and _FOOTNOTE_TAIL.match(line):
-            drop.add(i)
+            footnotes[-1].append(i)
             continue
         in_footnote = False
         if _FURNITURE.match(line) or _PAGE_NUMBER.match(line):
             drop.add(i)
         elif repeated[stripped] >= 3 and len(stripped) <= 40 and not stripped.endswith(tuple(_TERMINAL)):
             drop.add(i)
-    return drop
+    return drop, footnotes
 
 
 def _width(line: str) -> float:
@@ -87,18 +89,29 @@ def _ends_sentence(line: str) -> bool:
 
 
 def repair(raw: str) -> CleanText:
-    """Join broken lines and drop page furniture; see the module docstring."""
+    """Join broken lines, drop page furniture and move footnote blocks after the body."""
     spans = _line_spans(raw)
-    furniture = _furniture_lines(raw, spans)
-    content = [(s, e) for i, (s, e) in enumerate(spans) if i not in furniture and raw[s:e].strip()]
-    widths = sorted(_width(raw[s:e]) for s, e in content)
+    furniture, footnotes = _furniture_lines(raw, spans)
+    moved = {i for block in footnotes for i in block}
+    body = [(s, e) for i, (s, e) in enumerate(spans) if i not in furniture | moved and raw[s:e].strip()]
+    widths = sorted(_width(raw[s:e]) for s, e in body)
     typical = widths[int(len(widths) * 0.8)] if widths else 0
-
     chars: list[str] = []
     offsets: list[int] = []
     weak: set[int] = set()
+    for stream in [body, *([spans[i] for i in block] for block in footnotes)]:
+        if chars and chars[-1] != "\n":
+            chars.append("\n")
+            offsets.append(offsets[-1])
+        _append_lines(raw, stream, typical, chars, offsets, weak)
+    return CleanText("".join(chars), offsets, weak)
+
+
+def _append_lines(
+    raw: str, lines: list[tuple[int, int]], typical: float, chars: list[str], offsets: list[int], weak: set[int]
+) -> None:
     prev: tuple[int, int] | None = None
-    for s, e in content:
+    for s, e in lines:
         line = raw[s:e]
         lead = len(line) - len(line.lstrip())
         trail = len(line.rstrip())
@@ -112,6 +125,7 @@ def repair(raw: str) -> CleanText:
                 or _SECTION.match(line)
                 or _LABEL_LINE.match(prev_line)
                 or (gap and _BULLET.match(prev_line))
+                or prev_line.lstrip().startswith(("——", "--"))
             ):
                 chars.append("\n")
                 offsets.append(newline_at)
@@ -126,7 +140,6 @@ def repair(raw: str) -> CleanText:
             chars.append(raw[k])
             offsets.append(k)
         prev = (s, e)
-    return CleanText("".join(chars), offsets, weak)
 
 
 _ASCII_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"})

@@ -27,7 +27,7 @@ def build_nlp(data_file: str = "") -> Any:
 
     config = load_config(CONFIG_FILE)
     if data_file:
-        for name in ("gbakg_gazetteer", "gbakg_resolver"):
+        for name in ("gbakg_gazetteer", "gbakg_head_nouns", "gbakg_resolver"):
             config["components"][name]["entities"]["path"] = data_file
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     components.ensure_extensions()

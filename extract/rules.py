@@ -13,7 +13,11 @@ __all__ = [
     "HEADS",
     "Candidate",
     "find_clusters",
+    "find_connect_schemes",
+    "find_editions",
+    "find_enumerated",
     "find_head_candidates",
+    "find_party_committees",
     "find_persons",
     "find_titled_programs",
     "international",
@@ -26,7 +30,6 @@ HEADS: dict[str, tuple[str, str, str]] = {
     "超级计算中心": ("Facility", "", ""),
     "超算分中心": ("Facility", "", ""),
     "超算中心": ("Facility", "", ""),
-    "分中心": ("Facility", "", ""),
     "中子源": ("Facility", "", ""),
     "光源": ("Facility", "", "电"),
     "装置": ("Facility", "", ""),
@@ -49,6 +52,7 @@ HEADS: dict[str, tuple[str, str, str]] = {
     "太空馆": ("ResearchInstitute", "", ""),
     "博物馆": ("ResearchInstitute", "", ""),
     "秘书处": ("ResearchInstitute", "", ""),
+    "中心": ("ResearchInstitute", "城区地位点", "超分"),
     "科学城": ("ScienceCity", "", ""),
     "科技城": ("ScienceCity", "", ""),
     "科学园": ("ScienceCity", "", ""),
@@ -73,7 +77,7 @@ HEADS: dict[str, tuple[str, str, str]] = {
     "自贸区": ("CooperationZone", "", ""),
     "自贸片区": ("CooperationZone", "", ""),
     "试验区": ("CooperationZone", "", ""),
-    "论坛": ("Event", "", ""),
+    "论坛": ("Event", "", "分"),
     "大会": ("Event", "堂", ""),
     "博览会": ("Event", "", ""),
     "峰会": ("Event", "", ""),
@@ -81,6 +85,9 @@ HEADS: dict[str, tuple[str, str, str]] = {
     "研讨会": ("Event", "", ""),
     "交流会": ("Event", "", ""),
     "工作会议": ("Event", "", ""),
+    "次会议": ("Event", "", ""),
+    "发明展": ("Event", "", ""),
+    "展览会": ("Event", "", ""),
     "大赛": ("Event", "", ""),
     "比赛": ("Event", "", ""),
     "竞赛": ("Event", "", ""),
@@ -116,11 +123,12 @@ HEADS: dict[str, tuple[str, str, str]] = {
     "专项": ("Program", "", ""),
     "基金": ("Program", "会", ""),
     "框架协议": ("Program", "", ""),
+    "重大项目": ("Program", "", ""),
+    "咨询项目": ("Program", "", ""),
     "大桥": ("Infrastructure", "", ""),
     "隧道": ("Infrastructure", "", ""),
     "口岸": ("Infrastructure", "", ""),
     "机场": ("Infrastructure", "", ""),
-    "通道": ("Infrastructure", "", "三两条大"),
     "高铁": ("Infrastructure", "", ""),
 }
 
@@ -135,12 +143,17 @@ _LEFT_STOPS = sorted(
     其 该 这 那 各 每 旗下 下属 所属 实施 开展 获批 获得 荣获 作为 成为 属于 形成 构建 布局 筹建 新建 共同 联合
     积极 加快 持续 不断 正式 首次 已经 正在 以及 以 及 与 和 暨 同时 分别 相继 先后 累计 培育 带动 深化 依托于
     入读 就读 考入 毕业于 来自 连接 直通 登顶 跻身 入围 超越 见证 标志 标志着 开工 竣工
-    运行 揭牌 挂牌 创办 创建 设在 设于 位列 排名""".split(),
+    运行 揭牌 挂牌 创办 创建 设在 设于 位列 排名 加大 加之 加强 强化 发挥 充分发挥 更好地发挥 可以 未能 做好 锚定
+    秉持 搭建 探索 促进 出台 打开 送达 送回 入选 串联 具有 一系列 回顾 展望 聚焦 对接 吸引 孵化 输送 覆盖 依据 根据
+    按照 经由 途经 前往 抵达 祝贺 致贺信 出席 主持 参加 邀请 携 携同 联手 共同体 之一""".split(),
     key=len,
     reverse=True,
 )
-_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或个家所项座批名位届期次如于至到每说均")
-_CONJUNCTIONS = set("与和及暨")
+_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或个家所项座批名位期次如于至到每说均以有内他送就居")
+_CONJUNCTIONS = set("与和及暨自经")
+_NUMERALS = set("一二三四五六七八九十百千万两几多首第0123456789")
+_CLASSIFIERS = set("台场条支只大")
+_LEVEL_WORDS = ("国家级", "省部级", "省级", "市级", "区级", "新型")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·\-—－–（）]")
 _GENERIC_WORDS = sorted(
     """国家 省级 市级 区级 省 市 区 重点 联合 全国 国际 新型 研发 重大 科技 科学 创新 高水平 一流 相关 大型 综合 专业
@@ -151,15 +164,18 @@ _GENERIC_WORDS = sorted(
     示范 实验 实验室 中心 设施 装置 创新型 共建 共享 开放 高质量 国之重器 省部 部省 共建国家 一带一路 “一带一路”
     “ ” 头部 龙头 领军 标杆 特色 优势 若干 部分 全部 所有 相应 对应 新一代 下一代 一流大学 双一流 世界一流 全国重点
     制造 先进制造 出口 科技创新 发展战略 研发机构 机构 港资 澳资 外资 民营 国有 中外 中资 有为 有效 政策 知名 著名
-    品牌 大批 众多 大量 世界级 国家级 省部级""".split(),
+    品牌 大批 众多 大量 世界级 国家级 省部级 尖端 国内外 资助 奖励 顶层 支援 更多 两地 三地 各地 上市 非营利性 非营利
+    会议 国际会议 国际性 标准 与 和 及 办学 成果 转化 配套 母 创投 强国 人才 体系 网络 高质量发展""".split(),
     key=len,
     reverse=True,
 )
 _INTERNATIONAL = ("国际", "世界", "全球", "亚太", "亚洲", "联合国", "一带一路")
+_PLACE_CONTRACTIONS = ("粤港澳", "粤港", "粤澳", "深港", "琴澳", "穗港", "港澳", "深澳", "珠澳")
+_STRONG_HEADS = ("卓越中心",)
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
-    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤倪喻岑骆"
-    "闵柯饶卓温葛翁霍欧甘祝虞邝麦简冼区"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤倪喻岑骆"
+    "闵柯饶卓温葛翁霍欧甘祝虞邝麦冼丘"
 )
 _PERSON_TITLES = sorted(
     """院士 教授 副教授 研究员 博士 局长 副局长 厅长 副厅长 部长 副部长 主任 副主任 所长 副所长 院长 副院长 校长 副校长
@@ -181,9 +197,15 @@ class Candidate:
     rule: str
 
 
-def is_generic(prefix: str) -> bool:
-    """True when a name's modifier is made only of generic words (国家, 省级, 粤港澳, digits …)."""
-    rest = prefix.strip()
+def is_generic(prefix: str, *, places_name: bool = False) -> bool:
+    """True when a name's modifier is made only of generic words (国家, 省级, 粤港澳, digits …).
+
+    With ``places_name`` a place contraction (深港, 粤澳 …) counts as naming: 深港联合资助计划 is a scheme,
+    粤港澳联合实验室 a category.
+    """
+    rest = prefix.strip().strip("“”")
+    if places_name and rest.startswith(_PLACE_CONTRACTIONS):
+        return False
     while rest:
         if rest[0].isdigit() or rest[0] in "一二三四五六七八九十百千万余多几第":
             rest = rest[1:]
@@ -201,7 +223,17 @@ def international(name: str) -> bool:
     return name.startswith(_INTERNATIONAL) or "国际" in name
 
 
-def _left_edge(text: str, head_start: int, boundaries: set[int], known_ends: set[int], limit: int = 24) -> int:
+def _left_edge(
+    text: str,
+    head_start: int,
+    boundaries: set[int],
+    known_ends: set[int],
+    known_starts: set[int],
+    *,
+    allow_year: bool = False,
+    limit: int = 24,
+) -> int:
+    heads = tuple(HEADS) + tuple(_PERSON_TITLES)
     j = head_start
     while j > 0 and head_start - j < limit:
         if j in boundaries:
@@ -209,19 +241,46 @@ def _left_edge(text: str, head_start: int, boundaries: set[int], known_ends: set
         ch = text[j - 1]
         if ch == "）":
             opening = text.rfind("（", max(0, j - 8), j - 1)
-            if opening <= 0 or not _CJK.match(text[opening - 1]):
+            inner = text[opening + 1 : j - 1] if opening >= 0 else ""
+            if opening <= 0 or not _CJK.match(text[opening - 1]) or re.search(r"[，。、；：,]", inner):
                 break
             j = opening
+            continue
+        if ch == "”":
+            opening = text.rfind("“", max(0, j - 16), j - 1)
+            if opening < 0 or re.search(r"[，。、；：”]", text[opening + 1 : j - 1]):
+                break
+            j = opening
+            continue
+        if ch == "+" or (ch.isdigit() and "+" in text[max(0, j - 2) : j + 1]):
+            j -= 1
             continue
         if not _NAME_CHAR.match(ch) or ch in "（）":
             break
         if any(text.startswith(w, j - len(w)) for w in _LEFT_STOPS if len(w) > 1):
             break
-        if ch in _CONJUNCTIONS and ((j - 1) in known_ends or j - 1 == 0 or not _CJK.match(text[j - 2])):
+        if ch in _CONJUNCTIONS and (
+            j in known_starts
+            or (j - 1) in known_ends
+            or j - 1 == 0
+            or not _CJK.match(text[j - 2])
+            or text[: j - 1].endswith(heads)
+            or text[j : j + 1].isdigit()
+        ):
             break
-        if ch in _SINGLE_STOPS or (ch == "台" and j >= 2 and text[j - 2] in "一二三四五六七八九十首第0123456789"):
+        if ch in _SINGLE_STOPS:
             break
-        if ch.isdigit() and not re.match(r"\d*[年届]", text[j - 1 : head_start]):
+        if ch in _CLASSIFIERS and j >= 2 and text[j - 2] in _NUMERALS:
+            break
+        if ch.isdigit():
+            k, m = j - 1, j
+            while k > 0 and text[k - 1].isdigit():
+                k -= 1
+            while m < len(text) and text[m].isdigit():
+                m += 1
+            if allow_year and m - k == 4:
+                j = k
+                continue
             break
         j -= 1
     while j < head_start and text[j] in "-—－–·":
@@ -229,7 +288,9 @@ def _left_edge(text: str, head_start: int, boundaries: set[int], known_ends: set
     return j
 
 
-def find_head_candidates(text: str, boundaries: set[int], known_ends: set[int]) -> list[Candidate]:
+def find_head_candidates(
+    text: str, boundaries: set[int], known_ends: set[int], known_starts: frozenset[int] | set[int] = frozenset()
+) -> list[Candidate]:
     """Names found by their head noun and a sound left boundary."""
     heads = sorted(HEADS, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(h) for h in heads))
@@ -242,9 +303,13 @@ def find_head_candidates(text: str, boundaries: set[int], known_ends: set[int]) 
             continue
         if h0 > 0 and text[h0 - 1] in bad_prev:
             continue
-        start = _left_edge(text, h0, boundaries, known_ends)
+        start = _left_edge(text, h0, boundaries, known_ends, set(known_starts), allow_year=etype == "Event")
+        for level in _LEVEL_WORDS:
+            if text.startswith(level, start) and h0 - start - len(level) >= 2:
+                start += len(level)
+                break
         prefix = text[start:h0]
-        if len(prefix) < 2 or is_generic(prefix):
+        if len(prefix.strip("“”")) < 2 or (head not in _STRONG_HEADS and is_generic(prefix, places_name=etype == "Program")):
             continue
         bracket = re.match(r"（([\u3400-\u9fff]{2,4})）", text[end:])
         if bracket and not bracket.group(1).startswith(("以下", "简称", "下称")):
@@ -277,7 +342,77 @@ def find_clusters(text: str) -> list[tuple[Candidate, list[tuple[int, int, str]]
     return out
 
 
-_TITLED = re.compile(r"《([^《》\n]{4,40}?(?:协议|规划|纲要|方案|计划|条例|办法|意见|规程|规定|战略|倡议|通知))》")
+_EDITION = re.compile(r"(?:首届|第[一二三四五六七八九十百\d]+届|\d{4}年?)$")
+
+
+def find_editions(text: str, events: list[tuple[int, int, str]]) -> list[Candidate]:
+    """An edition of a known event series: 首届/第三届/2023 + the series name."""
+    out = []
+    for start, end, canonical in events:
+        m = _EDITION.search(text[max(0, start - 8) : start])
+        if m:
+            edition = m.group()
+            out.append(Candidate(start - len(edition), end, "Event", edition + canonical, "pattern:edition"))
+    return out
+
+
+_ENUMERATION = re.compile(
+    r"(联合实验室|实验室|研究中心|研究院|中心)[^。“]{0,12}?(?:分别是|分别为|包括|即)[：:]?((?:“[^“”]{2,30}”[、，和及与]?){2,})"
+)
+
+
+def find_enumerated(text: str) -> list[Candidate]:
+    """Quoted names listed after a class noun (……联合实验室，分别是“中国-X”“中国-Y”), completed with that noun."""
+    out = []
+    for m in _ENUMERATION.finditer(text):
+        head = m.group(1)
+        etype = HEADS[head][0] if head in HEADS else "ResearchInstitute"
+        if head == "联合实验室":
+            etype = "Laboratory"
+        for item in re.finditer(r"“([^“”]{2,30})”", m.group(2)):
+            name = item.group(1)
+            canonical = name if name.endswith(head) else name + head
+            start = m.start(2) + item.start(1)
+            out.append(Candidate(start, start + len(name), etype, canonical, "pattern:enumerated"))
+    return out
+
+
+_CONNECT_WORDS = set("交沟流融畅互贯联开打直连相普精变疏卡")
+_CONNECT = re.compile(r"(?<=[“、，（])([\u3400-\u9fff]{1,3}通)(?=[”、，）等])")
+
+
+def find_connect_schemes(text: str) -> list[Candidate]:
+    """Cross-border ``X通`` schemes written in a list or quoted: 就业通、社保通; “穗港通”."""
+    found = [m for m in _CONNECT.finditer(text) if m.group(1)[-2] not in _CONNECT_WORDS]
+    out = []
+    for m in found:
+        quoted = text[m.start() - 1] == "“" and text[m.end()] == "”"
+        listed = sum(1 for other in found if abs(other.start() - m.start()) <= 12) >= 2
+        if quoted or listed:
+            out.append(Candidate(m.start(1), m.end(1), "Program", m.group(1), "pattern:connect-scheme"))
+    return out
+
+
+_PARTY_COMMITTEE = re.compile(r"([\u3400-\u9fff]{2,3}?)(市|省|区)委(?![员会])")
+
+
+def find_party_committees(text: str, places: dict[str, str]) -> list[Candidate]:
+    """X市委 / X省委 → 中共X市委员会 when X is a known city or province."""
+    out = []
+    for m in _PARTY_COMMITTEE.finditer(text):
+        for k in range(len(m.group(1))):
+            place = m.group(1)[k:]
+            if place in places:
+                unit = m.group(2)
+                canonical = f"中共{place}{unit}委员会"
+                out.append(Candidate(m.start(1) + k, m.end(), "GovernmentBody", canonical, "pattern:party-committee"))
+                break
+    return out
+
+
+_TITLED = re.compile(
+    r"《([^《》\n]{4,60}?(?:协议|规划|纲要|方案|计划|条例|办法|意见|规程|规定|战略|倡议|通知)(?:（[^）]{1,6}）)?)》"
+)
 
 
 def find_titled_programs(text: str) -> list[Candidate]:
@@ -316,12 +451,19 @@ def _name_at(text: str, pos: int, forward: bool) -> str:
     return ""
 
 
-def find_persons(text: str) -> list[Candidate]:
-    """Chinese names next to a title or role (院士, 局长, 记者 …) or a speech verb (表示, 指出 …)."""
+def find_persons(text: str, known_ends: frozenset[int] | set[int] = frozenset()) -> list[Candidate]:
+    """Chinese names next to a title or role (院士, 局长, 记者 …), a speech verb (表示, 指出 …),
+    an organisation (香港大学黄明欣教授), or a photo credit (（沈仲 摄）)."""
     out: list[Candidate] = []
     title_re = re.compile("|".join(re.escape(t) for t in _PERSON_TITLES))
     for m in title_re.finditer(text):
         before = _name_at(text, m.start(), forward=False)
+        if not before:
+            for length in (3, 2):
+                name = text[m.start() - length : m.start()]
+                if m.start() - length in known_ends and name[:1] in _SURNAMES and all(_CJK.match(c) for c in name):
+                    before = name
+                    break
         if before:
             out.append(Candidate(m.start() - len(before), m.start(), "Person", before, "person:title-after"))
         pos = m.end()
@@ -341,11 +483,21 @@ def find_persons(text: str) -> list[Candidate]:
         before = _name_at(text, m.start(), forward=False)
         if before and m.start() - len(before) > 0 and not _CJK.match(text[m.start() - len(before) - 1]):
             out.append(Candidate(m.start() - len(before), m.start(), "Person", before, "person:speech"))
+    for m in re.finditer(r"（([\u3400-\u9fff]{2,3})\s*摄）|记者\s*([\u3400-\u9fff]{2,3})\s*摄", text):
+        group = 1 if m.group(1) else 2
+        if m.group(group)[0] in _SURNAMES:
+            out.append(Candidate(m.start(group), m.end(group), "Person", m.group(group), "person:photo-credit"))
     for m in re.finditer(r"[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}", text):
-        name = m.group()
+        start = m.start()
+        for cue in sorted((*_PERSON_TITLES, *_LEFT_STOPS), key=len, reverse=True):
+            cut = text.rfind(cue, m.start(), text.index("·", m.start()))
+            if cut >= 0 and len(cue) > 0:
+                start = max(start, cut + len(cue))
+        name = text[start : m.end()]
         for cue in (*_SPEECH, *_PERSON_TITLES):
             if name.endswith(cue) and len(name) - len(cue) > name.index("·") + 1:
                 name = name[: -len(cue)]
                 break
-        out.append(Candidate(m.start(), m.start() + len(name), "Person", name, "person:middle-dot"))
+        if name.index("·") > 0:
+            out.append(Candidate(start, start + len(name), "Person", name, "person:middle-dot"))
     return out

@@ -10,7 +10,7 @@ def test_broken_lines_are_joined_and_offsets_map_back():
     assert raw[s:e] == "中国散\n\n裂中子源"
 
 
-def test_page_furniture_is_dropped():
+def test_page_furniture_is_dropped_and_footnotes_move_after_the_body():
     raw = (
         "首届“一带一\n"
         "修改稿收到日期：2024年9月11日\n"
@@ -18,9 +18,14 @@ def test_page_furniture_is_dropped():
         "6913755.htm.\n"
         " 路”科技交流大会成功举办。\n"
     )
-    text = repair(raw).text
-    assert "首届“一带一路”科技交流大会成功举办。" in text
-    assert "修改稿" not in text and "http" not in text and "6913755" not in text
+    clean = repair(raw)
+    body, footnote = clean.text.split("\n", 1)
+    assert body == "首届“一带一路”科技交流大会成功举办。"
+    assert "修改稿" not in clean.text
+    assert footnote.startswith("① 习近平致贺信") and footnote.rstrip().endswith("6913755.htm.")
+    start = clean.text.index("习近平")
+    s, e = clean.raw_span(start, start + 3)
+    assert raw[s:e] == "习近平"
 
 
 def test_sentence_end_gives_hard_break_and_short_heading_a_weak_one():
