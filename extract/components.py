@@ -38,7 +38,7 @@ MEMBERS = "gbakg_members"
 _SOURCE_PRIORITY = {"known": 0, "pattern": 1, "head": 2, "person": 3}
 _LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
 _CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
-_DASHES = "—-－–"
+_DASHES = "—－–-"
 
 
 def ensure_extensions() -> None:
@@ -79,7 +79,7 @@ class Gazetteer:
             zh_names = {fold(n) for n in (entity.canonical, *entity.aliases)}
             for name in list(zh_names):
                 for dash in _DASHES:
-                    zh_names.add(re.sub(f"[{_DASHES}]", dash, name))
+                    zh_names.add(re.sub(f"[{re.escape(_DASHES)}]", dash, name))
                 if "“" in name:
                     zh_names.add(name.replace("“", "").replace("”", ""))
             self.zh.add(str(index), [nlp.make_doc(n) for n in sorted(zh_names)])
@@ -146,9 +146,7 @@ def make_head_nouns(nlp: Language, name: str, entities: tuple[KnownEntity, ...])
         text = doc.text
         weak = _state(doc)["weak_breaks"]
         known = _known(doc)
-        ends = {s.end_char for s in known}
-        starts = {s.start_char for s in known}
-        found = find_head_candidates(text, weak, ends, starts)
+        found = find_head_candidates(text, weak, [(s.start_char, s.end_char) for s in known])
         found += find_titled_programs(text)
         found += find_editions(text, [(s.start_char, s.end_char, s.kb_id_) for s in known if s.label_ == "Event"])
         found += find_enumerated(text)

@@ -72,6 +72,7 @@ HEADS: dict[str, tuple[str, str, str]] = {
     "科教城": ("ScienceCity", "", ""),
     "启动区": ("ScienceCity", "", ""),
     "合作区": ("CooperationZone", "", ""),
+    "合作平台": ("Program", "", ""),
     "示范区": ("CooperationZone", "", ""),
     "保税区": ("CooperationZone", "", ""),
     "自贸区": ("CooperationZone", "", ""),
@@ -145,14 +146,15 @@ _LEFT_STOPS = sorted(
     入读 就读 考入 毕业于 来自 连接 直通 登顶 跻身 入围 超越 见证 标志 标志着 开工 竣工
     运行 揭牌 挂牌 创办 创建 设在 设于 位列 排名 加大 加之 加强 强化 发挥 充分发挥 更好地发挥 可以 未能 做好 锚定
     秉持 搭建 探索 促进 出台 打开 送达 送回 入选 串联 具有 一系列 回顾 展望 聚焦 对接 吸引 孵化 输送 覆盖 依据 根据
+    支撑 支撑起 紧扣 围绕着 推出了 发起了 成立了 建成了
     按照 经由 途经 前往 抵达 祝贺 致贺信 出席 主持 参加 邀请 携 携同 联手 共同体 之一""".split(),
     key=len,
     reverse=True,
 )
-_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或个家所项座批名位期次如于至到每说均以有内他送就居")
+_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或如于至到每均以有内他送就居")
 _CONJUNCTIONS = set("与和及暨自经")
-_NUMERALS = set("一二三四五六七八九十百千万两几多首第0123456789")
-_CLASSIFIERS = set("台场条支只大")
+_NUMERALS = set("一二三四五六七八九十百千万两几多数首第0123456789")
+_CLASSIFIERS = set("台场条支只大个家所项座批名位期次")
 _LEVEL_WORDS = ("国家级", "省部级", "省级", "市级", "区级", "新型")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·\-—－–（）]")
 _GENERIC_WORDS = sorted(
@@ -165,7 +167,8 @@ _GENERIC_WORDS = sorted(
     “ ” 头部 龙头 领军 标杆 特色 优势 若干 部分 全部 所有 相应 对应 新一代 下一代 一流大学 双一流 世界一流 全国重点
     制造 先进制造 出口 科技创新 发展战略 研发机构 机构 港资 澳资 外资 民营 国有 中外 中资 有为 有效 政策 知名 著名
     品牌 大批 众多 大量 世界级 国家级 省部级 尖端 国内外 资助 奖励 顶层 支援 更多 两地 三地 各地 上市 非营利性 非营利
-    会议 国际会议 国际性 标准 与 和 及 办学 成果 转化 配套 母 创投 强国 人才 体系 网络 高质量发展""".split(),
+    会议 国际会议 国际性 标准 与 和 及 办学 成果 转化 配套 母 创投 强国 人才 体系 网络 高质量发展 重要 主论坛 分论坛 全体
+    外 经济 最高级 金融 航运 贸易 数据 大数据 管理 风险 投融资 离岸 人民币 验证 概念 学术 交流 科创 储能""".split(),
     key=len,
     reverse=True,
 )
@@ -207,14 +210,18 @@ def is_generic(prefix: str, *, places_name: bool = False) -> bool:
     if places_name and rest.startswith(_PLACE_CONTRACTIONS):
         return False
     while rest:
-        if rest[0].isdigit() or rest[0] in "一二三四五六七八九十百千万余多几第":
-            rest = rest[1:]
+        edition = re.match(r"\d{2,4}年?|首届|第[一二三四五六七八九十百\d]+届", rest)
+        if edition:
+            rest = rest[edition.end() :]
             continue
         for word in _GENERIC_WORDS:
             if rest.startswith(word):
                 rest = rest[len(word) :]
                 break
         else:
+            if rest[0].isdigit() or rest[0] in "一二三四五六七八九十百千万余多几第":
+                rest = rest[1:]
+                continue
             return False
     return True
 
@@ -229,6 +236,7 @@ def _left_edge(
     boundaries: set[int],
     known_ends: set[int],
     known_starts: set[int],
+    known_cover: dict[int, int],
     *,
     allow_year: bool = False,
     limit: int = 24,
@@ -251,6 +259,11 @@ def _left_edge(
             if opening < 0 or re.search(r"[，。、；：”]", text[opening + 1 : j - 1]):
                 break
             j = opening
+            if not (opening in known_ends or _EDITION.search(text[max(0, opening - 8) : opening])):
+                break
+            continue
+        if (j - 1) in known_cover:
+            j = known_cover[j - 1]
             continue
         if ch == "+" or (ch.isdigit() and "+" in text[max(0, j - 2) : j + 1]):
             j -= 1
@@ -288,10 +301,21 @@ def _left_edge(
     return j
 
 
-def find_head_candidates(
-    text: str, boundaries: set[int], known_ends: set[int], known_starts: frozenset[int] | set[int] = frozenset()
-) -> list[Candidate]:
-    """Names found by their head noun and a sound left boundary."""
+_DEPENDENT_HEADS = ("秘书处",)
+_PROPER_START_HEADS = ("中心",)
+
+
+def find_head_candidates(text: str, boundaries: set[int], known: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    """Names found by their head noun and a sound left boundary.
+
+    ``known`` lists the (start, end) of known names found earlier: a name does not swallow the
+    conjunction before a known name, and a known name is not re-found with words glued in front.
+    """
+    known = known or []
+    known_ends = {e for _, e in known}
+    known_starts = {s for s, _ in known}
+    known_cover = {k: s for s, e in known for k in range(s, e)}
+    known_inside = {k: (s, e) for s, e in known for k in range(s, e)}
     heads = sorted(HEADS, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(h) for h in heads))
     out: list[Candidate] = []
@@ -303,13 +327,21 @@ def find_head_candidates(
             continue
         if h0 > 0 and text[h0 - 1] in bad_prev:
             continue
-        start = _left_edge(text, h0, boundaries, known_ends, set(known_starts), allow_year=etype == "Event")
+        inside = known_inside.get(h0)
+        if inside and inside[1] == end:
+            continue
+        start = _left_edge(text, h0, boundaries, known_ends, known_starts, known_cover, allow_year=etype == "Event")
         for level in _LEVEL_WORDS:
             if text.startswith(level, start) and h0 - start - len(level) >= 2:
                 start += len(level)
                 break
         prefix = text[start:h0]
         if len(prefix.strip("“”")) < 2 or (head not in _STRONG_HEADS and is_generic(prefix, places_name=etype == "Program")):
+            continue
+        if head in _DEPENDENT_HEADS and not (h0 in known_ends or text[:h0].endswith(tuple(HEADS))):
+            continue
+        proper_start = start in known_starts or text.startswith((*_PLACE_CONTRACTIONS, "中国"), start)
+        if head in _PROPER_START_HEADS and not proper_start:
             continue
         bracket = re.match(r"（([\u3400-\u9fff]{2,4})）", text[end:])
         if bracket and not bracket.group(1).startswith(("以下", "简称", "下称")):

@@ -24,7 +24,7 @@ def test_unseen_names_found_by_head_noun(sentence, name, etype):
     from extract.rules import find_head_candidates
 
     assert not any(name == k.canonical or name in k.aliases for k in load_known())
-    found = {(c.canonical, c.type) for c in find_head_candidates(fold(sentence), set(), set())}
+    found = {(c.canonical, c.type) for c in find_head_candidates(fold(sentence), set())}
     assert (name, etype) in found
 
 
@@ -35,14 +35,14 @@ def test_unseen_names_found_by_head_noun(sentence, name, etype):
 def test_generic_and_count_phrases_are_not_names(sentence):
     from extract.rules import find_head_candidates
 
-    assert find_head_candidates(fold(sentence), set(), set()) == []
+    assert find_head_candidates(fold(sentence), set()) == []
 
 
 def test_left_boundary_stops_at_verbs_and_keeps_campus_bracket():
     from extract.rules import find_head_candidates
 
     text = fold("学生入读岭南理工大学（佛山）后，推动海湾数字研究院发展。")
-    names = {c.canonical for c in find_head_candidates(text, set(), set())}
+    names = {c.canonical for c in find_head_candidates(text, set())}
     assert "岭南理工大学（佛山）" in names
     assert "海湾数字研究院" in names
 
