@@ -190,9 +190,12 @@ class Resolver:
         spans = list(doc.spans.get(CANDIDATES, []))
         known = [s for s in spans if s.id_.startswith("known")]
         known_at = {(s.start_char, s.end_char): s for s in known}
+        titles = [(m.start() + 1, m.end() - 1) for m in _TITLE.finditer(doc.text)]
         kept = []
         for span in spans:
             if not span.id_.startswith("known") and self._split_by_known(span, known_at):
+                continue
+            if any(s <= span.start_char and span.end_char <= e and (s, e) != (span.start_char, span.end_char) for s, e in titles):
                 continue
             kept.append(span)
         kept.sort(key=lambda s: (-(s.end_char - s.start_char), _SOURCE_PRIORITY[s.id_.split(":")[0]], s.start_char))
@@ -206,6 +209,7 @@ class Resolver:
             chosen_span = Span(doc, span.start, span.end, label=span.label_, kb_id=canonical, span_id=span.id_)
             chosen.append(chosen_span)
             taken.update(range(span.start, span.end))
+        chosen += self._defined_aliases(doc, chosen, taken)
         doc.ents = sorted(chosen, key=lambda s: s.start)
         members = []
         for _cluster, parts in _state(doc).get("clusters", []):
@@ -214,8 +218,41 @@ class Resolver:
                 if member is not None:
                     member.id_ = "pattern:cluster-member"
                     members.append(member)
+        for ent in doc.ents:
+            if ent.label_ in ("Laboratory", "ResearchInstitute", "Facility") and _BILATERAL.match(ent.text):
+                partner_start = ent.start_char + _BILATERAL.match(ent.text).end()  # type: ignore[union-attr]
+                for k in known:
+                    if k.start_char == partner_start and k.label_ in ("Country", "InternationalOrganization", "Region"):
+                        member = Span(doc, k.start, k.end, label=k.label_, kb_id=k.kb_id_, span_id="pattern:partner")
+                        members.append(member)
+                        break
         doc.spans[MEMBERS] = members
         return doc
+
+    @staticmethod
+    def _defined_aliases(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:
+        """Short forms a document defines (X（以下简称“Y”）, X（ABC）) name X wherever they recur."""
+        text = doc.text
+        aliases: dict[str, Span] = {}
+        for ent in chosen:
+            m = _DEFINITION.match(text[ent.end_char :]) or _ACRONYM.match(text[ent.end_char :])
+            if m and name_key(m.group(1)) != name_key(ent.kb_id_):
+                aliases.setdefault(m.group(1), ent)
+        added: list[Span] = []
+        for alias, ent in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+            for m in re.finditer(re.escape(alias), text):
+                s, e = m.start(), m.end()
+                if alias.isascii() and (
+                    (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum())
+                    or (e < len(text) and text[e].isascii() and text[e].isalnum())
+                ):
+                    continue
+                span = doc.char_span(s, e, alignment_mode="strict")
+                if span is None or taken.intersection(range(span.start, span.end)):
+                    continue
+                added.append(Span(doc, span.start, span.end, label=ent.label_, kb_id=ent.kb_id_, span_id="alias:defined"))
+                taken.update(range(span.start, span.end))
+        return added
 
     @staticmethod
     def _split_by_known(span: Span, known_at: dict[tuple[int, int], Span]) -> bool:
@@ -253,6 +290,10 @@ def make_resolver(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -
     return Resolver(entities)
 
 
+_TITLE = re.compile(r"《[^《》\n]{1,80}》")
+_DEFINITION = re.compile(r"^（(?:以下简称|以下称|以下简称为|下称|简称)[“\"]?([^”\"）]{1,15})[”\"]?）")
+_ACRONYM = re.compile(r"^（([A-Z][A-Za-z0-9&\-]{1,12})）")
+_BILATERAL = re.compile(r"^“?中国[—\-－–]")
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\.(?=\s+[A-Z“\"])|\n")
 
 
@@ -308,16 +349,22 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
         state = _state(doc)
         found: list[tuple[int, rel.Found]] = []
         ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
-        members = [rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_) for m in doc.spans.get(MEMBERS, [])]
+        members = [(rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_), m.id_) for m in doc.spans.get(MEMBERS, [])]
         for index, (s, e) in enumerate(state["sentences"]):
             inside = [m for m in ents if s <= m.start < e]
             for f in rel.apply_rules(rules, doc.text[s:e], s, inside):
                 found.append((index, f))
-            for m in members:
+            for m, rule_id in members:
                 if s <= m.start < e:
-                    cluster = next((c for c in inside if c.type == "InnovationCluster" and c.start <= m.start < c.end), None)
-                    if cluster is not None:
-                        found.append((index, rel.Found(m, "partOf", cluster, "partOf.cluster-member.v0", 0.9)))
+                    parent = next((c for c in inside if c.start <= m.start < c.end), None)
+                    if parent is None:
+                        continue
+                    if rule_id == "pattern:cluster-member" and parent.type == "InnovationCluster":
+                        found.append((index, rel.Found(m, "partOf", parent, "partOf.cluster-member.v0", 0.9)))
+                    elif rule_id == "pattern:partner" and m.type == "Country":
+                        found.append(
+                            (index, rel.Found(parent, "cooperatesWithCountry", m, "cooperatesWithCountry.bilateral-name.v0", 0.9))
+                        )
         first_sentence: dict[tuple[str, str], int] = {}
         for m in ents:
             key = (m.type, m.canonical)
