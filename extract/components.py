@@ -26,6 +26,7 @@ from .rules import (
     find_clusters,
     find_connect_schemes,
     find_editions,
+    find_english_candidates,
     find_enumerated,
     find_head_candidates,
     find_party_committees,
@@ -35,7 +36,7 @@ from .rules import (
 
 CANDIDATES = "gbakg_candidates"
 MEMBERS = "gbakg_members"
-_SOURCE_PRIORITY = {"known": 0, "pattern": 1, "head": 2, "person": 3}
+_SOURCE_PRIORITY = {"known": 0, "pattern": 1, "head": 2, "english": 2, "person": 3, "alias": 4}
 _LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
 _CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
 _DASHES = "—－–-"
@@ -148,6 +149,7 @@ def make_head_nouns(nlp: Language, name: str, entities: tuple[KnownEntity, ...])
         known = _known(doc)
         found = find_head_candidates(text, weak, [(s.start_char, s.end_char) for s in known])
         found += find_titled_programs(text)
+        found += find_english_candidates(text)
         found += find_editions(text, [(s.start_char, s.end_char, s.kb_id_) for s in known if s.label_ == "Event"])
         found += find_enumerated(text)
         found += find_connect_schemes(text)
@@ -180,22 +182,30 @@ class Resolver:
     def __init__(self, entities: tuple[KnownEntity, ...]) -> None:
         self.by_key: dict[tuple[str, str], str] = {}
         for e in entities:
-            for n in (e.canonical, *e.aliases):
+            for n in (e.canonical, *e.aliases, *e.english):
                 self.by_key.setdefault((e.type, name_key(n)), e.canonical)
 
     def canonical(self, etype: str, name: str) -> str:
-        return self.by_key.get((etype, name_key(name)), re.sub(r"\s+", "", name))
+        known = self.by_key.get((etype, name_key(name)))
+        if known:
+            return known
+        return " ".join(name.split()) if name.isascii() else re.sub(r"\s+", "", name)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(CANDIDATES, []))
         known = [s for s in spans if s.id_.startswith("known")]
-        known_at = {(s.start_char, s.end_char): s for s in known}
+        known_at: dict[tuple[int, int], list[Span]] = {}
+        for s in known:
+            known_at.setdefault((s.start_char, s.end_char), []).append(s)
         titles = [(m.start() + 1, m.end() - 1) for m in _TITLE.finditer(doc.text)]
+        script = _state(doc).get("script", "zh-Hans")
         kept = []
         for span in spans:
             if not span.id_.startswith("known") and self._split_by_known(span, known_at):
                 continue
             if any(s <= span.start_char and span.end_char <= e and (s, e) != (span.start_char, span.end_char) for s, e in titles):
+                continue
+            if span.id_.startswith("english") and script != "en" and (span.label_, name_key(span.kb_id_)) not in self.by_key:
                 continue
             kept.append(span)
         kept.sort(key=lambda s: (-(s.end_char - s.start_char), _SOURCE_PRIORITY[s.id_.split(":")[0]], s.start_char))
@@ -255,21 +265,23 @@ class Resolver:
         return added
 
     @staticmethod
-    def _split_by_known(span: Span, known_at: dict[tuple[int, int], Span]) -> bool:
-        for (s, e), k in known_at.items():
-            if s == span.start_char and e < span.end_char and k.label_ in rel.PLACE_TYPES:
-                rest = known_at.get((e, span.end_char))
-                if rest is not None:
+    def _split_by_known(span: Span, known_at: dict[tuple[int, int], list[Span]]) -> bool:
+        """A pattern match that is a known place followed by a known name (深圳光明科学城) gives way to both."""
+        for (s, e), spans in known_at.items():
+            if s == span.start_char and e < span.end_char and any(k.label_ in rel.PLACE_TYPES for k in spans):
+                if (e, span.end_char) in known_at:
                     return True
         return False
 
     @staticmethod
-    def _disambiguate(doc: Doc, span: Span, known_at: dict[tuple[int, int], Span]) -> Span:
-        same = [k for (s, e), k in known_at.items() if (s, e) == (span.start_char, span.end_char)]
+    def _disambiguate(doc: Doc, span: Span, known_at: dict[tuple[int, int], list[Span]]) -> Span:
+        """One written name, several known entities (南沙: district or cooperation zone): a city written
+        right before it makes it the district; otherwise the entity whose canonical is the name itself."""
+        same = known_at.get((span.start_char, span.end_char), [])
         if len(same) < 2:
             return span
-        before = [k for (s, e), k in known_at.items() if e == span.start_char and k.label_ == "City"]
-        if before:
+        after_city = any(k.label_ == "City" for (s, e), ks in known_at.items() if e == span.start_char for k in ks)
+        if after_city:
             for k in same:
                 if k.label_ == "District":
                     return k

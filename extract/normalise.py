@@ -125,7 +125,7 @@ def _append_lines(
                 or _SECTION.match(line)
                 or _LABEL_LINE.match(prev_line)
                 or (gap and _BULLET.match(prev_line))
-                or prev_line.lstrip().startswith(("——", "--"))
+                or prev_line.lstrip().startswith(("—", "--"))
             ):
                 chars.append("\n")
                 offsets.append(newline_at)

@@ -46,7 +46,8 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     nlp = build_nlp(data_file)
     clean = repair(raw.text)
     doc = nlp.make_doc(fold(clean.text))
-    doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean}
+    script = detect_script(raw.text)
+    doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script}
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     state = doc._.gbakg
@@ -125,7 +126,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         doc_id=raw.doc_id,
         path=raw.path,
         sha256=raw.sha256,
-        script=detect_script(raw.text),
+        script=script,
         title=_title(raw),
         n_chars=len(raw.text),
     )

@@ -533,3 +533,124 @@ def find_persons(text: str, known_ends: frozenset[int] | set[int] = frozenset())
         if name.index("·") > 0:
             out.append(Candidate(start, start + len(name), "Person", name, "person:middle-dot"))
     return out
+
+
+ENGLISH_HEADS: dict[str, str] = {
+    "University": "University",
+    "College": "University",
+    "Polytechnic": "University",
+    "Laboratory": "Laboratory",
+    "Laboratories": "Laboratory",
+    "Lab": "Laboratory",
+    "Institute": "ResearchInstitute",
+    "Academy": "ResearchInstitute",
+    "Centre": "ResearchInstitute",
+    "Center": "ResearchInstitute",
+    "Museum": "ResearchInstitute",
+    "Park": "ScienceCity",
+    "Science City": "ScienceCity",
+    "Knowledge City": "ScienceCity",
+    "Company": "Company",
+    "Group": "Company",
+    "Corporation": "Company",
+    "Limited": "Company",
+    "Ltd": "Company",
+    "Holdings": "Company",
+    "Inc": "Company",
+    "Bureau": "GovernmentBody",
+    "Department": "GovernmentBody",
+    "Commission": "GovernmentBody",
+    "Ministry": "GovernmentBody",
+    "Government": "GovernmentBody",
+    "Council": "GovernmentBody",
+    "Forum": "Event",
+    "Conference": "Event",
+    "Summit": "Event",
+    "Expo": "Event",
+    "Fair": "Event",
+    "Congress": "Event",
+    "Alliance": "Alliance",
+    "Association": "Alliance",
+    "Society": "Alliance",
+    "Federation": "Alliance",
+    "Chamber of Commerce": "Alliance",
+    "Organization": "InternationalOrganization",
+    "Organisation": "InternationalOrganization",
+    "Programme": "Program",
+    "Program": "Program",
+    "Plan": "Program",
+    "Initiative": "Program",
+    "Strategy": "Program",
+    "Scheme": "Program",
+    "Fund": "Program",
+    "Bridge": "Infrastructure",
+    "Airport": "Infrastructure",
+    "Tunnel": "Infrastructure",
+    "Port": "Infrastructure",
+    "Cooperation Zone": "CooperationZone",
+    "Zone": "CooperationZone",
+    "Facility": "Facility",
+    "Neutron Source": "Facility",
+    "Light Source": "Facility",
+    "Observatory": "Facility",
+    "Supercomputing Center": "Facility",
+    "Supercomputer Center": "Facility",
+    "Cluster": "InnovationCluster",
+}
+_EN_CONNECTORS = {"of", "and", "for", "the", "on", "in", "&"}
+_EN_WORD = re.compile(r"[A-Z][A-Za-z'’.-]*|[A-Z]{2,}|of|and|for|the|on|in|&")
+
+
+def find_english_candidates(text: str) -> list[Candidate]:
+    """Capitalised English names typed by their head noun: Shenzhen Bay Laboratory, University of Macau."""
+    out: list[Candidate] = []
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[A-Za-z][A-Za-z'’.&-]*|&", text)]
+    heads = sorted(ENGLISH_HEADS, key=lambda h: -len(h.split()))
+    i = 0
+    while i < len(words):
+        for head in heads:
+            parts = head.split()
+            window = words[i : i + len(parts)]
+            if [w[2].rstrip(".") for w in window] != parts or not _adjacent(text, window):
+                continue
+            left = i
+            while left > 0 and _adjacent(text, words[left - 1 : left + 1]):
+                w = words[left - 1][2]
+                if w[0].isupper() or (w in _EN_CONNECTORS and left - 2 >= 0 and words[left - 2][2][:1].isupper()):
+                    left -= 1
+                else:
+                    break
+            while left < i and (words[left][2] in _EN_CONNECTORS or words[left][2] == "The"):
+                left += 1
+            right = i + len(parts)
+            if right + 1 < len(words) and words[right][2] == "of" and _adjacent(text, words[right - 1 : right + 2]):
+                right += 1
+                while right < len(words) and _adjacent(text, words[right - 1 : right + 1]):
+                    word = words[right][2]
+                    following = words[right + 1][2] if right + 1 < len(words) else ""
+                    acronym = following.isupper() and len(following) > 1
+                    if (word[:1].isupper() and not word.isupper()) or (
+                        word in ("and", "&") and following[:1].isupper() and not acronym
+                    ):
+                        right += 1
+                    else:
+                        break
+            if left == i and right == i + len(parts):
+                break
+            start, end = words[left][0], words[right - 1][1]
+            bracket = re.match(r" ?[(（][A-Z][a-z]+[)）]", text[end:])
+            if bracket:
+                end += bracket.end()
+            name = text[start:end].rstrip(".")
+            etype = ENGLISH_HEADS[head]
+            if etype == "Alliance" and name.startswith(("International", "World", "Global", "Asia")):
+                etype = "InternationalOrganization"
+            out.append(Candidate(start, start + len(name), etype, name, f"english:{head}"))
+            i = right - 1
+            break
+        i += 1
+    return out
+
+
+def _adjacent(text: str, window: list[tuple[int, int, str]]) -> bool:
+    return all(re.fullmatch(r"[ \t]+", text[a[1] : b[0]] or "x") for a, b in zip(window, window[1:]))

@@ -107,6 +107,18 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command("eval")
+def eval_(
+    pred_dir: Annotated[Path, typer.Argument(help="Folder of predicted JSON files (as written by 'gbakg extract').")],
+    gold: Annotated[Path, typer.Option(help="Folder of gold JSON files.")] = Path("../shared/gold"),
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder, to tell each document's script.")] = None,
+) -> None:
+    """Print precision, recall and F1 per class, per script and overall against gold files."""
+    from .evaluate import evaluate, format_evaluation
+
+    _say(format_evaluation(evaluate(pred_dir, gold, corpus)))
+
+
 def _graph_file(out: Path, graph: Path | None) -> Path:
     return graph if graph is not None else out / "graph.ttl"
 

@@ -1,0 +1,101 @@
+"""Whole-pipeline recognition on sentences written for these tests (names absent from the data file)."""
+
+import pytest
+
+from extract.documents import RawDocument
+from extract.known import load_known, name_key
+from extract.pipeline import extract_document
+
+
+def entities(text):
+    record = extract_document(RawDocument("t", "t.txt", text + "\n", "0" * 64))
+    return {(e.canonical, e.type) for e in record.entities}, record
+
+
+def known_names():
+    return {name_key(n) for k in load_known() for n in (k.canonical, *k.aliases, *k.english)}
+
+
+UNSEEN = [
+    # simplified
+    ("珠江口海洋观测实验室位于中山市，由中山大学牵头建设。", "珠江口海洋观测实验室", "Laboratory"),
+    ("依托岭东智能制造研究院，企业完成了技术升级。", "岭东智能制造研究院", "ResearchInstitute"),
+    ("金湾航空产业园承接了多个项目。", "金湾航空产业园", "ScienceCity"),
+    ("南岭山地生态监测装置建设稳步推进。", "南岭山地生态监测装置", "Facility"),
+    ("2026年珠江口绿色能源论坛在珠海召开。", "2026年珠江口绿色能源论坛", "Event"),
+    ("湾区低空经济产业联盟正式成立。", "湾区低空经济产业联盟", "Alliance"),
+    ("滨海新材料科技有限公司与高校合作。", "滨海新材料科技有限公司", "Company"),
+    ("珠江口生态修复行动计划正式发布。", "珠江口生态修复行动计划", "Program"),
+    ("惠州市委书记出席会议。", "中共惠州市委员会", "GovernmentBody"),
+    ("岭南材料研究院院长陈志远表示，合作将继续。", "陈志远", "Person"),
+    # traditional
+    ("與嶺東智能製造研究院合作共建。", "岭东智能制造研究院", "ResearchInstitute"),
+    ("澳門海洋科技實驗室位於氹仔。", "澳门海洋科技实验室", "Laboratory"),
+    ("前海國際人才創新園吸引港澳青年。", "前海国际人才创新园", "ScienceCity"),
+    ("大灣區低空經濟聯盟於本月成立。", "大湾区低空经济联盟", "Alliance"),
+    # English
+    ("Pearl River Estuary Marine Observatory opened in Zhuhai last year.", "Pearl River Estuary Marine Observatory", "Facility"),
+    ("Researchers at Lingnan Institute of Advanced Materials published the study.", "Lingnan Institute of Advanced Materials", "ResearchInstitute"),
+    ("The Bay Area Low-Altitude Economy Alliance met in Shenzhen.", "Bay Area Low-Altitude Economy Alliance", "Alliance"),
+    ("Nansha Ocean Science Park hosts forty start-ups.", "Nansha Ocean Science Park", "ScienceCity"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "name", "etype"), UNSEEN)
+def test_unseen_entities_in_both_scripts_and_english(sentence, name, etype):
+    assert name_key(name) not in known_names()
+    found, _ = entities(sentence)
+    assert (name, etype) in found
+
+
+KNOWN_FORMS = [
+    ("港科大与中科院签署协议。", ("香港科技大学", "University"), ("中国科学院", "ResearchInstitute")),
+    ("香港科技大學（廣州）在廣州南沙。", ("香港科技大学（广州）", "University"), ("南沙区", "District")),
+    ("企业纷纷在粤设立总部，深圳市也积极支持。", ("广东省", "Region"), ("深圳", "City")),
+    ("The Hong Kong University of Science and Technology and WIPO signed a memorandum.",
+     ("香港科技大学", "University"), ("世界知识产权组织", "InternationalOrganization")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "first", "second"), KNOWN_FORMS)
+def test_abbreviations_scripts_suffixes_and_english_fold_to_one_canonical(sentence, first, second):
+    found, _ = entities(sentence)
+    assert first in found and second in found
+
+
+def test_contractions_are_not_entities():
+    found, _ = entities("粤港澳三地合作，深港两地联动，穗港通运行良好。")
+    assert ("广东省", "Region") not in found and ("香港", "City") not in found
+
+
+def test_defined_short_form_resolves_later_mentions():
+    text = "岭东技术转移中心（以下简称“岭东中心”）在佛山启动。岭东中心聚焦新材料。岭南先进材料研究院（LIAM）成立，LIAM已有百名研究人员。"
+    found, record = entities(text)
+    assert ("岭东技术转移中心", "ResearchInstitute") in found
+    assert ("岭东中心", "ResearchInstitute") not in found
+    short = [m for m in record.mentions if m.surface == "岭东中心"]
+    assert len(short) == 2 and {m.canonical for m in short} == {"岭东技术转移中心"}
+    assert {m.canonical for m in record.mentions if m.surface == "LIAM"} == {"岭南先进材料研究院"}
+
+
+def test_names_inside_publication_titles_are_not_entities():
+    found, _ = entities("研究院发布《珠江口湾区与东京湾区创新走廊白皮书》。")
+    assert not any(t == "Region" for _, t in found)
+
+
+def test_editions_and_enumerated_joint_labs():
+    found, record = entities(
+        "第三届大湾区科学论坛在广州举行，大湾区科学论坛已成品牌。"
+        "广东获批2家联合实验室，分别是“中国-泰国海洋生态”“中国-智利天文观测”。"
+    )
+    assert ("第三届大湾区科学论坛", "Event") in found
+    assert ("中国-泰国海洋生态联合实验室", "Laboratory") in found
+    triples = {(r.subject[1], r.predicate, r.object[1]) for r in record.relations}
+    assert ("第三届大湾区科学论坛", "partOf", "大湾区科学论坛") in triples
+    assert ("中国-泰国海洋生态联合实验室", "cooperatesWithCountry", "泰国") in triples
+    assert ("中国-智利天文观测联合实验室", "cooperatesWithCountry", "智利") in triples
+
+
+def test_merging_stays_within_a_type():
+    found, _ = entities("横琴、前海、南沙等平台加快建设，广州南沙发展迅速。")
+    assert ("南沙", "CooperationZone") in found and ("南沙区", "District") in found
