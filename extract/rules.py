@@ -6,6 +6,7 @@ left boundary (a verb, preposition or punctuation mark), quotes, brackets and ti
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -653,4 +654,4 @@ def find_english_candidates(text: str) -> list[Candidate]:
 
 
 def _adjacent(text: str, window: list[tuple[int, int, str]]) -> bool:
-    return all(re.fullmatch(r"[ \t]+", text[a[1] : b[0]] or "x") for a, b in zip(window, window[1:]))
+    return all(re.fullmatch(r"[ \t]+", text[a[1] : b[0]] or "x") for a, b in itertools.pairwise(window))
