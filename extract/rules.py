@@ -599,6 +599,10 @@ ENGLISH_HEADS: dict[str, str] = {
     "Cluster": "InnovationCluster",
 }
 _EN_CONNECTORS = {"of", "and", "for", "the", "on", "in", "&"}
+_EN_LEADING = set(
+    "The A An At In On For With By From To And As Since While After Before Under Through Via This That These Those "
+    "Its Their Our Both Also Meanwhile Moreover".split()
+)
 _EN_WORD = re.compile(r"[A-Z][A-Za-z'’.-]*|[A-Z]{2,}|of|and|for|the|on|in|&")
 
 
@@ -621,7 +625,7 @@ def find_english_candidates(text: str) -> list[Candidate]:
                     left -= 1
                 else:
                     break
-            while left < i and (words[left][2] in _EN_CONNECTORS or words[left][2] == "The"):
+            while left < i and (words[left][2] in _EN_CONNECTORS or words[left][2] in _EN_LEADING):
                 left += 1
             right = i + len(parts)
             if right + 1 < len(words) and words[right][2] == "of" and _adjacent(text, words[right - 1 : right + 2]):

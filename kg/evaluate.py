@@ -83,9 +83,8 @@ def score_document(gold: dict[str, Any], pred: dict[str, Any], evaluation: Evalu
         used: set[int] = set()
         counts = Counts()
         for pe in pred.get("entities", []):
-            candidates = [
-                i for i in name2g.get(norm(pe.get("canonical", "")), ()) if i not in used and (not strict or gents[i]["type"] == pe.get("type"))
-            ]
+            same_name = name2g.get(norm(pe.get("canonical", "")), set())
+            candidates = [i for i in same_name if i not in used and (not strict or gents[i]["type"] == pe.get("type"))]
             if candidates:
                 used.add(min(candidates))
                 counts.tp += 1

@@ -14,9 +14,8 @@ def test_eval_agrees_with_the_reference_scorer(tmp_path):
         main(["extract", *map(str, sorted(CORPUS.glob("*.txt"))), "--out", str(tmp_path)])
     except SystemExit as done:
         assert done.code == 0
-    reference = json.loads(
-        subprocess.run([sys.executable, str(GOLD / "score.py"), str(tmp_path), "--json"], capture_output=True, text=True, check=True).stdout
-    )["micro"]
+    command = [sys.executable, str(GOLD / "score.py"), str(tmp_path), "--json"]
+    reference = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)["micro"]
     ours = evaluate(tmp_path, GOLD, CORPUS)
     for key, counts in (("entity_typed", ours.entities), ("entity_untyped", ours.entities_untyped), ("relation", ours.relations)):
         assert (counts.tp, counts.fp, counts.fn) == (reference[key]["tp"], reference[key]["fp"], reference[key]["fn"])
