@@ -99,6 +99,8 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
 
     relations = []
     for index, f in state["relations"]:
+        if (f.subject.type, f.subject.canonical) not in entities or (f.object.type, f.object.canonical) not in entities:
+            continue
         s, e = state["sentences"][index]
         rs, re_ = clean.raw_span(s, e)
         relations.append(

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["PLACE_TYPES", "RULES", "Found", "Ment", "apply_rules", "name_derived_part_of"]
 
@@ -229,29 +230,6 @@ def located_by_zai_after(text: str, base: int, ments: Sequence[Ment]) -> list[Fo
     return out
 
 
-_INITIATE = "发起|推出|设立|倡议成立|牵头成立|创办"
-
-
-@rule("initiatedBy.verb.v0")
-def initiated_by_verb(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
-    """X (于…)发起(了) Y; 由 X 发起 … Y: an event, programme or alliance and who started it."""
-    out = []
-    for i, x in enumerate(ments):
-        if x.type in ("Event", "Program") or (_is_place(x) and x.type != "City"):
-            continue
-        tail = text[x.end - base :]
-        lead = text[max(0, x.start - base - 1) : x.start - base]
-        by = lead == "由" and re.match(rf"^[^，。；]{{0,4}}?(?:{_INITIATE})", tail)
-        direct = re.match(rf"^(?:（[^）]*）)?[^，。；]{{0,12}}?(?:{_INITIATE})(?:了)?", tail)
-        if not (by or direct):
-            continue
-        for y in ments[i + 1 :]:
-            if y.type in ("Event", "Program", "Alliance"):
-                out.append(Found(y, "initiatedBy", x, "initiatedBy.verb.v0", 0.8))
-                break
-    return out
-
-
 _COMPONENT = re.compile(r"^(?:的)?(?:重要|核心|关键)?(?:组成部分|一部分|组成)")
 
 
@@ -305,6 +283,338 @@ def name_derived_part_of(entities: Sequence[Ment]) -> list[Found]:
                 stripped = _EDITION.sub("", child.canonical)
                 if stripped != child.canonical and stripped == parent.canonical:
                     out.append(Found(child, "partOf", parent, "partOf.edition.v0", 0.85))
+    return out
+
+
+# ---- v1 rules: lists, organisers, partners, funding, users, rankings, affiliations ----------------
+
+_AFFILIABLE = (
+    "University",
+    "ResearchInstitute",
+    "Laboratory",
+    "Company",
+    "GovernmentBody",
+    "Alliance",
+    "InternationalOrganization",
+    "Facility",
+)
+_ACTORS = (*_AFFILIABLE, "Event")
+_CLAUSE_END = re.compile(r"[，。；：,;:！？!?]")
+_SEP = re.compile(r"^[”」』）)\s]*(?:[、和与及]|以及)?[“「『（(\s]*$")
+_HARD = re.compile(r"[。；;！？!?]")
+PERSON_TITLES = (
+    "院士 教授 副教授 研究员 博士 局长 副局长 厅长 副厅长 部长 副部长 主任 副主任 所长 副所长 院长 副院长 校长 副校长 "
+    "书记 副书记 市长 副市长 常务副市长 省长 副省长 区长 主席 副主席 总书记 总理 董事长 总经理 总裁 首席执行官 创始人 "
+    "联合创始人 理事长 秘书长 会长 处长 科长 署长 司长 总监 销售总监 技术总监 首席科学家 常委 主任委员 团队 课题组"
+).split()
+_TITLE = re.compile("|".join(sorted(PERSON_TITLES, key=len, reverse=True)))
+
+
+def _gap(text: str, base: int, a: Ment, b: Ment) -> str:
+    return text[a.end - base : b.start - base]
+
+
+def _run(text: str, base: int, ments: Sequence[Ment], i: int, step: int) -> list[Ment]:
+    """ments[i] and the mentions listed with it (、和与及), forward (step 1) or backward (step -1)."""
+    out = [ments[i]]
+    k = i
+    while 0 <= k + step < len(ments):
+        a, b = (ments[k], ments[k + step]) if step > 0 else (ments[k + step], ments[k])
+        if not _SEP.match(_gap(text, base, a, b)):
+            break
+        k += step
+        if ments[k].canonical not in {m.canonical for m in out}:
+            out.append(ments[k])
+    return out
+
+
+def _before(ments: Sequence[Ment], pos: int, types: Sequence[str], text: str, base: int, hard: bool = True) -> Ment | None:
+    """The nearest mention of one of ``types`` ending before ``pos``, not across a sentence-level stop."""
+    for m in reversed(ments):
+        if m.end <= pos and m.type in types:
+            if hard and _HARD.search(text[m.end - base : pos - base]):
+                return None
+            return m
+    return None
+
+
+@rule("affiliatedWith.title.v1")
+def affiliated_by_title(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """ORG (department) TITLE PERSON, ORG PERSON TITLE/团队: 深圳市科技创新局局长张林, 香港大学黄明欣教授团队."""
+    out = []
+    for i, p in enumerate(ments):
+        if p.type != "Person":
+            continue
+        org = _before(ments[:i], p.start, _AFFILIABLE, text, base)
+        if org is None or any(m.type == "Person" and m.start >= org.end for m in ments[:i]):
+            continue
+        gap = _gap(text, base, org, p)
+        after = text[p.end - base : p.end - base + 6]
+        if len(gap) > 20 or re.search(r"[，。；：“”「」《》（）,;:]", gap):
+            continue
+        if _TITLE.search(gap) or (gap == "" and _TITLE.match(after)):
+            out.append(Found(p, "affiliatedWith", org, "affiliatedWith.title.v1", 0.85))
+    return out
+
+
+@rule("affiliatedWith.study.v1")
+def affiliated_by_study(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """入读/就读/毕业于/任职于 ORG … 的 PERSON."""
+    out = []
+    for i, org in enumerate(ments):
+        lead = text[max(0, org.start - base - 4) : org.start - base]
+        if org.type not in _AFFILIABLE or not re.search(r"(入读|就读于?|毕业于|任职于|供职于|加盟|加入)$", lead):
+            continue
+        for p in ments[i + 1 :]:
+            gap = _gap(text, base, org, p)
+            if _CLAUSE_END.search(gap):
+                break
+            if p.type == "Person" and gap.endswith("的"):
+                out.append(Found(p, "affiliatedWith", org, "affiliatedWith.study.v1", 0.8))
+                break
+    return out
+
+
+_HOST_VERB = "联合主办|共同主办|联合举办|主办|承办|举办|协办"
+
+
+@rule("hostedBy.organiser.v1")
+def hosted_by_organiser(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """O 主办/承办/举办 的 E; 联合 X、Y 举办的 E; 在 P 举行/召开 的 E; O …，举办“E”."""
+    out = []
+    for i, e in enumerate(ments):
+        if e.type != "Event":
+            continue
+        lead = text[: e.start - base]
+        clause = re.split(r"[，。；：,;]", lead)[-1]
+        place = re.search(r"在([^在，。；]{1,12}?)(?:成功)?(?:举行|举办|召开)(?:了)?的?[“「]?$", clause)
+        if place:
+            for p in ments[:i]:
+                if p.type in CONTAINER_TYPES and p.start - base >= len(lead) - len(clause) and p.end - base <= len(lead):
+                    out.append(Found(e, "hostedBy", p, "hostedBy.held-in.v1", 0.8))
+            continue
+        verb = re.search(rf"(?:{_HOST_VERB})(?:了)?的?[“「]?$", clause)
+        if not verb:
+            continue
+        verb_at = base + len(lead) - len(clause) + verb.start()
+        jointly = re.search(r"联合([^，。；]*?)(?:举办|主办)", clause)
+        if jointly:
+            hosts = [m for m in ments[:i] if m.start >= verb_at - len(clause) + jointly.start() and m.end <= verb_at]
+        else:
+            first = _before(ments[:i], verb_at, _ACTORS, text, base)
+            hosts = _run(text, base, ments, ments.index(first), -1) if first else []
+        for h in hosts:
+            if h.type in _AFFILIABLE or h.type in CONTAINER_TYPES:
+                out.append(Found(e, "hostedBy", h, "hostedBy.organiser.v1", 0.8))
+    return out
+
+
+_PARTNER_VERB = (
+    "签署|签订|建立了?合作关系|建立合作|开展合作|合作共建|共建|合作|联合印发|联合发布|联合开展|携手|共同建设|战略合作|签约"
+)
+
+
+@rule("partnerOf.with.v1")
+def partner_with(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """X 与 Y、Z … 签署/合作/共建/建立合作关系; the actor first."""
+    out = []
+    subject: Ment | None = None
+    for m in re.finditer("与", text):
+        at = base + m.start()
+        after = [x for x in ments if x.start >= at + 1]
+        if not after or not re.fullmatch(r"[“「]?", text[m.end() : after[0].start - base]):
+            continue
+        partners = _run(text, base, after, 0, 1)
+        tail = text[partners[-1].end - base :]
+        clause = re.split(r"[，。；,;]", tail)[0]
+        if not re.search(_PARTNER_VERB, clause):
+            continue
+        x = _before(ments, at, _AFFILIABLE, text, base)
+        if x is not None:
+            head_gap = text[x.end - base : m.start()]
+            if len(head_gap) > 12 or _CLAUSE_END.search(head_gap):
+                x = subject if re.search(r"[，,]\s*$", text[: m.start()]) or _CLAUSE_END.search(head_gap) else None
+        if x is None:
+            continue
+        subject = x
+        for y in partners:
+            if y.type in _AFFILIABLE and y.canonical != x.canonical:
+                out.append(Found(x, "partnerOf", y, "partnerOf.with.v1", 0.8))
+    return out
+
+
+@rule("partnerOf.undertake.v1")
+def partner_by_undertaking(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """X 承接 Y、Z 项目; X … 联合 Y 开展: undertaking another body's projects, joint work."""
+    out = []
+    for m in re.finditer(r"承接|联合(?=[^，。；]{0,20}开展)", text):
+        at = base + m.start()
+        after = [x for x in ments if x.start >= base + m.end()]
+        if not after or after[0].start - base - m.end() > 1:
+            continue
+        x = _before(ments, at, _AFFILIABLE, text, base)
+        if x is None:
+            continue
+        for y in _run(text, base, after, 0, 1):
+            if y.type in _AFFILIABLE and y.canonical != x.canonical:
+                out.append(Found(x, "partnerOf", y, "partnerOf.undertake.v1", 0.7))
+    return out
+
+
+@rule("fundedBy.grant.v1")
+def funded_by_grant(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """A 向 B 拨付/资助; 在 P 中 … 支持 B; X 财政资金 … 支持 B; B 承担/获得 P 项目; 依托 P 项目建成 C."""
+    out = []
+    for m in re.finditer(r"向", text):
+        at = base + m.start()
+        payer = _before(ments, at, (*_AFFILIABLE, "Region", "City"), text, base)
+        after = [x for x in ments if x.start >= base + m.end()]
+        if payer is None or not after or after[0].start - base != m.end():
+            continue
+        if re.match(r"^[^，。；]{0,6}?(?:拨付|拨款|资助|划拨)", text[after[0].end - base :]):
+            if not _CLAUSE_END.search(text[payer.end - base : m.start()]):
+                out.append(Found(after[0], "fundedBy", payer, "fundedBy.grant.v1", 0.85))
+    for m in re.finditer(r"支持", text):
+        after = [x for x in ments if x.start >= base + m.end() and x.type in _AFFILIABLE]
+        if not after or after[0].start - base - m.end() > 2:
+            continue
+        lead = text[: m.start()]
+        if not re.search(r"资金|经费|资助|拨款|投入", lead):
+            continue
+        for x in ments:
+            if x.end > base + m.start():
+                break
+            in_program = x.type == "Program" and re.search(r"在[“「]?$", text[max(0, x.start - base - 2) : x.start - base])
+            pays = bool(re.match(r"^[^，。；]{0,6}?(?:财政)?(?:资金|经费)", text[x.end - base :]))
+            payer_named = x.type in ("Region", "GovernmentBody") and pays
+            if in_program or payer_named:
+                out.append(Found(after[0], "fundedBy", x, "fundedBy.support.v1", 0.75))
+    for i, x in enumerate(ments):
+        if x.type not in _AFFILIABLE:
+            continue
+        for y in ments[i + 1 : i + 3]:
+            gap = _gap(text, base, x, y)
+            if y.type == "Program" and re.fullmatch(r"[^，。；]{0,6}?(?:牵头承担|承担|获得|获)[“「]?", gap):
+                out.append(Found(x, "fundedBy", y, "fundedBy.undertake.v1", 0.75))
+    for m in re.finditer(r"依托", text):
+        after = [x for x in ments if x.start >= base + m.end()]
+        if len(after) < 2 or after[0].type != "Program" or after[0].start - base - m.end() > 1:
+            continue
+        built = re.match(r"^[^，。；]{0,4}?[，,]?[^，。；]{0,4}?(?:建成|建设|组建)", text[after[0].end - base :])
+        if built:
+            for y in after[1:3]:
+                if y.type in _AFFILIABLE:
+                    out.append(Found(y, "fundedBy", after[0], "fundedBy.built-on.v1", 0.7))
+                    break
+    return out
+
+
+_USERS = re.compile(
+    r"(?:为|向|支撑|服务)[^，。；]{0,12}?(港澳|香港|澳门)[^，。；]{0,14}?"
+    r"(?:用户|科研团队|团队|科学家|科研人员|研究人员|科研机构|高校|学者)?[^。；]{0,12}?(?:提供|开放|服务|完成)"
+)
+SERVED_PLACES = {"港澳": ("香港", "澳门"), "香港": ("香港",), "澳门": ("澳门",)}
+
+
+@rule("servesUsersFrom.users.v1")
+def serves_users(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """F 为港澳用户/科研团队提供 …: one triple per city (港澳 gives 香港 and 澳门)."""
+    out = []
+    for m in _USERS.finditer(text):
+        at = base + m.start()
+        first = _before(ments, at, ("Facility", "ResearchInstitute", "Laboratory"), text, base)
+        if first is None:
+            continue
+        for f in _run(text, base, ments, list(ments).index(first), -1):
+            if f.type not in ("Facility", "ResearchInstitute", "Laboratory"):
+                continue
+            for city in SERVED_PLACES[m.group(1)]:
+                place = Ment(base + m.start(1), base + m.end(1), "City", city)
+                out.append(Found(f, "servesUsersFrom", place, "servesUsersFrom.users.v1", 0.8))
+    return out
+
+
+_RANKING = re.compile(r"全球创新指数|创新指数|GII|排名|榜单|榜首|百强|第\s*\d+\s*名|评为|登顶|跻身|入围|超越")
+
+
+@rule("ranks.index.v1")
+def ranks_in_index(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """An international organisation and innovation clusters in a sentence about a ranking."""
+    if not _RANKING.search(text):
+        return []
+    rankers = [m for m in ments if m.type == "InternationalOrganization"]
+    clusters = [m for m in ments if m.type == "InnovationCluster"]
+    return [Found(r, "ranks", c, "ranks.index.v1", 0.8) for r in rankers[:1] for c in clusters]
+
+
+@rule("cooperatesWithCountry.joint.v1")
+def cooperates_with_country(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """与 COUNTRY … 合作共建 X; X 聚焦于 COUNTRY、COUNTRY 等重点国家."""
+    out = []
+    for i, c in enumerate(ments):
+        if c.type != "Country" or text[c.start - base - 1 : c.start - base] != "与":
+            continue
+        verb = re.match(r"^[^，。；]{0,24}?(?:合作共建|共建|联合建设|共同建设|合作建设|联合设立)", text[c.end - base :])
+        if verb:
+            for x in ments[i + 1 :]:
+                if x.start - base >= c.end - base + verb.end() and x.type in ("ResearchInstitute", "Laboratory", "Facility"):
+                    out.append(Found(x, "cooperatesWithCountry", c, "cooperatesWithCountry.joint.v1", 0.8))
+                    break
+    for m in re.finditer(r"(?:聚焦于?|面向|覆盖|辐射|对接)", text):
+        after = [x for x in ments if x.start >= base + m.end()]
+        if not after or after[0].type != "Country" or after[0].start - base - m.end() > 1:
+            continue
+        countries = [x for x in _run(text, base, after, 0, 1) if x.type == "Country"]
+        if not re.match(r"^等?(?:重点)?国家", text[countries[-1].end - base :]):
+            continue
+        centre = _before(ments, base + m.start(), ("ResearchInstitute", "Laboratory", "Facility"), text, base)
+        if centre is not None:
+            out += [Found(centre, "cooperatesWithCountry", c, "cooperatesWithCountry.focus.v1", 0.75) for c in countries]
+    return out
+
+
+_INITIATE = "共同发起成立|发起成立|联合发起|共同发起|发起|推出|设立|倡议成立|牵头成立|创办"
+_INITIATED = ("Event", "Program", "Alliance", "InternationalOrganization")
+
+
+@rule("initiatedBy.verb.v1")
+def initiated_by_verb(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
+    """X、Y 共同发起成立 A; X (于…)发起 A; A，由 X 于…在 P 发起; X 与 Z 签署《P》; ORG「P」."""
+    out = []
+    for m in re.finditer(_INITIATE, text):
+        at = base + m.start()
+        lead_clause = re.split(r"[，。；,;]", text[: m.start()])[-1]
+        actor = _before(ments, at, (*_AFFILIABLE, "City", "Region"), text, base)
+        if actor is None or len(lead_clause) < len(text[actor.end - base : m.start()]):
+            continue
+        actors = _run(text, base, ments, list(ments).index(actor), -1)
+        by = re.search(r"由[“「]?$", text[: actor.start - base])
+        if by:
+            targets = [x for x in ments if x.end <= actor.start and x.type in _INITIATED][:1]
+            place = re.search(r"在([^，。；]{1,8})$", text[actor.end - base : m.start()])
+            if place and targets and targets[0].type == "Event":
+                for p in ments:
+                    if p.type in CONTAINER_TYPES and actor.end <= p.start < at:
+                        out.append(Found(targets[0], "hostedBy", p, "hostedBy.initiated-in.v1", 0.75))
+        else:
+            targets = []
+        if not targets:
+            clause = re.split(r"[，。；,;]", text[m.end() :])[0]
+            targets = [x for x in ments if base + m.end() <= x.start <= base + m.end() + len(clause) and x.type in _INITIATED][:1]
+        for t in targets:
+            out += [Found(t, "initiatedBy", a, "initiatedBy.verb.v1", 0.8) for a in actors if a.canonical != t.canonical]
+    for m in re.finditer(r"签署|签订", text):
+        after = [x for x in ments if x.start >= base + m.end() and x.type == "Program"]
+        if not after or after[0].start - base - m.end() > 2:
+            continue
+        x = _before(ments, base + m.start(), (*_AFFILIABLE, "City", "Region"), text, base)
+        if x is None:
+            continue
+        signers = _run(text, base, ments, list(ments).index(x), -1)
+        out += [Found(after[0], "initiatedBy", s, "initiatedBy.signed.v1", 0.75) for s in signers]
+    for a, b in pairwise(ments):
+        if a.type in _AFFILIABLE and b.type == "Program" and re.fullmatch(r"[“「]", _gap(text, base, a, b)):
+            out.append(Found(b, "initiatedBy", a, "initiatedBy.owner.v1", 0.7))
     return out
 
 

@@ -81,7 +81,7 @@ def triples(found):
             ("岭东新材料公司", "partOf", "岭东集团"),
         ),
         (
-            "initiatedBy.verb.v0",
+            "initiatedBy.verb.v1",
             "国际海洋组织于2024年发起了珠江口海洋论坛。",
             [("国际海洋组织", "InternationalOrganization"), ("珠江口海洋论坛", "Event")],
             ("珠江口海洋论坛", "initiatedBy", "国际海洋组织"),
@@ -114,3 +114,119 @@ def test_name_derived_part_of_branches_and_editions():
         ("首届大湾区科学论坛", "partOf", "大湾区科学论坛"),
         ("香港科技大学（广州）", "partOf", "香港科技大学"),
     }
+
+
+V1_CASES = [
+    (
+        "affiliatedWith.title.v1",
+        "岭南材料研究院院长陈志远表示，合作将继续。",
+        [("岭南材料研究院", "ResearchInstitute"), ("陈志远", "Person")],
+        ("陈志远", "affiliatedWith", "岭南材料研究院"),
+    ),
+    (
+        "affiliatedWith.title.v1",
+        "澳门大学李明华教授团队发布成果。",
+        [("澳门大学", "University"), ("李明华", "Person")],
+        ("李明华", "affiliatedWith", "澳门大学"),
+    ),
+    (
+        "affiliatedWith.study.v1",
+        "入读澳门大学博士课程的王小川创办了公司。",
+        [("澳门大学", "University"), ("王小川", "Person")],
+        ("王小川", "affiliatedWith", "澳门大学"),
+    ),
+    (
+        "hostedBy.organiser.v1",
+        "由岭南学会主办的珠江口海洋论坛吸引千人参加。",
+        [("岭南学会", "Alliance"), ("珠江口海洋论坛", "Event")],
+        ("珠江口海洋论坛", "hostedBy", "岭南学会"),
+    ),
+    (
+        "hostedBy.held-in.v1",
+        "在中山举行的珠江口海洋论坛吸引千人参加。",
+        [("中山", "City"), ("珠江口海洋论坛", "Event")],
+        ("珠江口海洋论坛", "hostedBy", "中山"),
+    ),
+    (
+        "partnerOf.with.v1",
+        "岭南材料研究院与澳门大学、香港大学签署合作协议。",
+        [("岭南材料研究院", "ResearchInstitute"), ("澳门大学", "University"), ("香港大学", "University")],
+        ("岭南材料研究院", "partnerOf", "香港大学"),
+    ),
+    (
+        "partnerOf.undertake.v1",
+        "岭南材料研究院承接澳门电力公司多项创新项目。",
+        [("岭南材料研究院", "ResearchInstitute"), ("澳门电力公司", "Company")],
+        ("岭南材料研究院", "partnerOf", "澳门电力公司"),
+    ),
+    (
+        "fundedBy.grant.v1",
+        "广东省向澳门大学拨付科研经费。",
+        [("广东省", "Region"), ("澳门大学", "University")],
+        ("澳门大学", "fundedBy", "广东省"),
+    ),
+    (
+        "fundedBy.undertake.v1",
+        "澳门大学牵头承担珠江口生态专项项目。",
+        [("澳门大学", "University"), ("珠江口生态专项", "Program")],
+        ("澳门大学", "fundedBy", "珠江口生态专项"),
+    ),
+    (
+        "servesUsersFrom.users.v1",
+        "南岭光源已为港澳用户提供科研服务。",
+        [("南岭光源", "Facility")],
+        ("南岭光源", "servesUsersFrom", "澳门"),
+    ),
+    (
+        "ranks.index.v1",
+        "世界知识产权组织发布全球创新指数，珠海—中山创新集群跻身百强。",
+        [("世界知识产权组织", "InternationalOrganization"), ("珠海—中山创新集群", "InnovationCluster")],
+        ("世界知识产权组织", "ranks", "珠海—中山创新集群"),
+    ),
+    (
+        "cooperatesWithCountry.joint.v1",
+        "与泰国在海洋领域合作共建海洋生态研究中心。",
+        [("泰国", "Country"), ("海洋生态研究中心", "ResearchInstitute")],
+        ("海洋生态研究中心", "cooperatesWithCountry", "泰国"),
+    ),
+    (
+        "cooperatesWithCountry.focus.v1",
+        "南美技术转移中心聚焦于智利、秘鲁等重点国家。",
+        [("南美技术转移中心", "ResearchInstitute"), ("智利", "Country"), ("秘鲁", "Country")],
+        ("南美技术转移中心", "cooperatesWithCountry", "秘鲁"),
+    ),
+    (
+        "initiatedBy.verb.v1",
+        "岭南科学馆、澳门科学馆共同发起成立湾区科普联盟。",
+        [("岭南科学馆", "ResearchInstitute"), ("澳门科学馆", "ResearchInstitute"), ("湾区科普联盟", "Alliance")],
+        ("湾区科普联盟", "initiatedBy", "澳门科学馆"),
+    ),
+    (
+        "initiatedBy.signed.v1",
+        "广东与澳门签署《关于推进粤澳人才合作的协议》。",
+        [("广东", "Region"), ("澳门", "City"), ("关于推进粤澳人才合作的协议", "Program")],
+        ("关于推进粤澳人才合作的协议", "initiatedBy", "澳门"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "text", "spec", "expected"), V1_CASES)
+def test_v1_rule(rule_id, text, spec, expected):
+    found = apply_rules(sorted(RULES), text, 0, ments(text, *spec))
+    assert (*expected, rule_id) in {(f.subject.canonical, f.predicate, f.object.canonical, f.rule) for f in found}
+
+
+def test_every_gold_predicate_has_a_rule():
+    predicates = {
+        "locatedIn",
+        "partOf",
+        "initiatedBy",
+        "hostedBy",
+        "partnerOf",
+        "fundedBy",
+        "servesUsersFrom",
+        "affiliatedWith",
+        "ranks",
+        "cooperatesWithCountry",
+    }
+    assert predicates <= {rule_id.split(".")[0] for rule_id in RULES}
