@@ -12,7 +12,7 @@ from .known import DEFAULT_DATA_FILE, load_known
 from .normalise import detect_script, fold, repair, to_traditional
 from .records import DocumentInfo, DocumentRecord, Entity, Mention, Relation, Sentence
 
-__all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths"]
+__all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths", "fingerprint"]
 
 CONFIG_FILE = Path(__file__).parent / "pipeline.cfg"
 
@@ -146,3 +146,15 @@ def extract_paths(paths: Sequence[str | Path], data_file: str = "") -> Iterator[
             yield err
             continue
         yield extract_document(raw, data_file)
+
+
+def fingerprint(data_file: str = "") -> str:
+    """Changes whenever the extractor could give a different result: its code, config and data file."""
+    import hashlib
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in [*sorted(here.glob("*.py")), CONFIG_FILE, Path(data_file) if data_file else DEFAULT_DATA_FILE]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]

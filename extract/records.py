@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["DocumentInfo", "DocumentRecord", "Entity", "Mention", "Relation", "Sentence"]
+__all__ = [
+    "DocumentInfo",
+    "DocumentRecord",
+    "Entity",
+    "Mention",
+    "Relation",
+    "Sentence",
+    "record_from_dict",
+    "record_to_dict",
+]
 
 
 @dataclass(frozen=True)
@@ -70,3 +79,28 @@ class DocumentRecord:
     mentions: list[Mention]
     entities: list[Entity]
     relations: list[Relation]
+
+
+def record_to_dict(record: DocumentRecord) -> dict[str, object]:
+    """A JSON-ready form of a record (for the build cache)."""
+    from dataclasses import asdict
+
+    return asdict(record)
+
+
+def record_from_dict(data: dict[str, object]) -> DocumentRecord:
+    """The inverse of ``record_to_dict``."""
+
+    def rel(r: dict) -> Relation:  # type: ignore[type-arg]
+        return Relation(**{**r, "subject": tuple(r["subject"]), "object": tuple(r["object"])})
+
+    def ent(e: dict) -> Entity:  # type: ignore[type-arg]
+        return Entity(**{**e, "aliases": tuple(e["aliases"])})
+
+    return DocumentRecord(
+        info=DocumentInfo(**data["info"]),  # type: ignore[arg-type]
+        sentences=[Sentence(**s) for s in data["sentences"]],  # type: ignore[attr-defined]
+        mentions=[Mention(**m) for m in data["mentions"]],  # type: ignore[attr-defined]
+        entities=[ent(e) for e in data["entities"]],  # type: ignore[attr-defined]
+        relations=[rel(r) for r in data["relations"]],  # type: ignore[attr-defined]
+    )

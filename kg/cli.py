@@ -59,28 +59,43 @@ def build(
     data: Annotated[str, typer.Option(help="Data file of known entities (TSV).")] = "",
     seed: Annotated[int, typer.Option(help="Seed for sampled measures and the layout.")] = 0,
 ) -> None:
-    """Extract every document of CORPUS and write graph.ttl, report.md, centrality.csv and explorer.html."""
+    """Extract every document of CORPUS (only those changed since the last build) and write graph.ttl,
+    graph.trig, report.md, centrality.csv and explorer.html into OUT."""
     from extract.documents import list_corpus
+    from extract.pipeline import extract_document, fingerprint
 
-    from .explorer import write_explorer
-    from .graph import build_graph, write_turtle
-    from .report import write_report
+    from .build import build_outputs, load_records
 
     paths = list_corpus(corpus)
-    records, failures = _extract(paths, data)
-    if not records:
-        raise GbaKgError(f"{corpus}: no document could be read", hint="see the lines above")
-    graph = build_graph(records)
-    ttl = write_turtle(graph, out / "graph.ttl")
-    md, table = write_report(graph, out, seed=seed)
-    page = write_explorer(graph, out / "explorer.html", seed=seed)
-    from .graph import graph_stats
+    progress = None
+    if sys.stderr.isatty():
+        from rich.progress import track
 
-    stats = graph_stats(graph)
-    _say(f"built {len(records)} documents: {stats['entities']} entities, {stats['relations']} relations, {len(graph)} triples")
-    for path in (ttl, md, table, page):
+        def progress(items):  # type: ignore[no-untyped-def]
+            return track(items, total=len(paths), description="extracting", transient=True)
+
+    result = load_records(paths, out, lambda raw: extract_document(raw, data), fingerprint(data), progress)
+    for failure in result.failures:
+        typer.echo(f"gbakg: skipped {failure}", err=True)
+    if not result.records:
+        raise GbaKgError(f"{corpus}: no document could be read", hint="see the lines above")
+    written, change, stats = build_outputs(result.records, out, seed=seed)
+    _say(
+        f"built {len(result.records)} documents ({len(result.extracted)} extracted, {len(result.reused)} unchanged): "
+        f"{stats['entities']} entities, {stats['relations']} relations"
+    )
+    if change.first_build:
+        _say("first build in this folder")
+    else:
+        _say(
+            f"since the previous build: entities +{len(change.entities_added)} -{len(change.entities_removed)}, "
+            f"facts +{len(change.facts_added)} -{len(change.facts_removed)}"
+        )
+        for line in [*(f"  + {f}" for f in change.facts_added[:10]), *(f"  - {f}" for f in change.facts_removed[:10])]:
+            _say(line)
+    for path in written:
         _say(f"wrote {path}")
-    if failures:
+    if result.failures:
         raise typer.Exit(1)
 
 

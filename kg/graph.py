@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from extract.records import DocumentRecord, Entity
@@ -28,11 +28,15 @@ __all__ = [
     "PREFIXES",
     "TYPED_PREDICATES",
     "WD",
+    "build_dataset",
     "build_graph",
     "document_iri",
     "entity_iri",
+    "entity_iris",
+    "graph_iri",
     "graph_stats",
     "load_graph",
+    "write_trig",
     "write_turtle",
 ]
 
@@ -75,7 +79,33 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:20]
 
 
-def build_graph(records: Iterable[DocumentRecord]) -> Graph:
+def graph_iri(doc_id: str) -> URIRef:
+    """The named graph holding one document's facts."""
+    return ID[f"graph/{_iri_segment(doc_id)}"]
+
+
+KNOWN_GRAPH = ID["graph/known-entities"]
+
+
+def build_dataset(records: Iterable[DocumentRecord]) -> Dataset:
+    """One named graph per document (its entities, mentions, facts and assertions) plus one for facts
+    from the data file of known entities (home cities); their union is ``build_graph``."""
+    records = list(records)
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    for record in records:
+        named = ds.graph(graph_iri(record.info.doc_id))
+        for triple in build_graph([record], home_cities=False):
+            named.add(triple)
+    merged = build_graph(records)
+    known = ds.graph(KNOWN_GRAPH)
+    for triple in merged.triples((None, GBA.homeCity, None)):
+        known.add(triple)
+    return ds
+
+
+def build_graph(records: Iterable[DocumentRecord], *, home_cities: bool = True) -> Graph:
     """The merged graph of the given documents' records."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
@@ -128,7 +158,7 @@ def build_graph(records: Iterable[DocumentRecord]) -> Graph:
             g.add((node, GBA.rule, Literal(r.rule)))
             g.add((node, GBA.confidence, Literal(Decimal(str(r.confidence)), datatype=XSD.decimal)))
     for (etype, _), entity in entities.items():
-        if entity.city and ("City", entity.city) in entities:
+        if home_cities and entity.city and ("City", entity.city) in entities:
             g.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
     return g
 
@@ -148,10 +178,18 @@ TYPED_PREDICATES = (
 _NOT_ENTITIES = (GBA.Document, GBA.Assertion, GBA.Mention)
 
 
+def entity_iris(graph: Graph) -> set[URIRef]:
+    """Every typed entity of the graph (documents, mentions and assertions excluded)."""
+    return {
+        s
+        for s, c in graph.subject_objects(RDF.type)
+        if isinstance(s, URIRef) and str(c).startswith(str(GBA._NS)) and c not in _NOT_ENTITIES
+    }
+
+
 def graph_stats(graph: Graph) -> dict[str, int]:
     """Counts of typed entities and of distinct typed relations (``mentionedWith`` excluded)."""
-    entities = {s for s, c in graph.subject_objects(RDF.type) if str(c).startswith(str(GBA._NS)) and c not in _NOT_ENTITIES}
-    counts = {"entities": len(entities), "relations": 0}
+    counts = {"entities": len(entity_iris(graph)), "relations": 0}
     for name in TYPED_PREDICATES:
         counts[name] = sum(1 for _ in graph.triples((None, term(name), None)))
         counts["relations"] += counts[name]
@@ -162,6 +200,11 @@ def write_turtle(graph: Graph, path: str | Path) -> Path:
     """Deterministic Turtle (no blank nodes, sorted by the serializer), written atomically."""
     data = graph.serialize(format="turtle")
     return write_atomic(path, data)
+
+
+def write_trig(dataset: Dataset, path: str | Path) -> Path:
+    """The quads (one named graph per document) as TriG, written atomically."""
+    return write_atomic(path, dataset.serialize(format="trig"))
 
 
 def load_graph(path: str | Path) -> Graph:

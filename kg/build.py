@@ -1,0 +1,124 @@
+"""The build: documents → records (re-extracting only what changed) → graphs, report and explorer.
+
+``kg`` never imports spaCy: the extractor is passed in as a function.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from extract.documents import RawDocument, read_document
+from extract.records import DocumentRecord, record_from_dict, record_to_dict
+
+from .errors import DocumentError
+from .graph import TYPED_PREDICATES, build_dataset, build_graph, entity_iris, graph_stats, term, write_trig, write_turtle
+from .io import write_atomic
+
+__all__ = ["BuildResult", "Change", "build_outputs", "diff_manifests", "load_records"]
+
+CACHE_DIR = ".cache"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class BuildResult:
+    records: list[DocumentRecord]
+    failures: list[DocumentError]
+    extracted: list[str] = field(default_factory=list)  # document IDs re-extracted this time
+    reused: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    entities_added: list[str]
+    entities_removed: list[str]
+    facts_added: list[str]
+    facts_removed: list[str]
+    first_build: bool = False
+
+
+def _cache_path(out_dir: Path, doc_id: str) -> Path:
+    return out_dir / CACHE_DIR / f"{doc_id}.json"
+
+
+def load_records(
+    paths: list[Path],
+    out_dir: Path,
+    extractor: Callable[[RawDocument], DocumentRecord],
+    fingerprint: str,
+    progress: Callable[[Iterator[Path]], Iterator[Path]] | None = None,
+) -> BuildResult:
+    """Records of every readable document, reusing the cached record when the document's sha256 and
+    the extractor's fingerprint are unchanged; unreadable documents are collected, not raised."""
+    result = BuildResult([], [])
+    items: Iterator[Path] = iter(paths)
+    if progress is not None:
+        items = progress(items)
+    for path in items:
+        try:
+            raw = read_document(path)
+        except DocumentError as err:
+            result.failures.append(err)
+            continue
+        cache = _cache_path(out_dir, raw.doc_id)
+        record = None
+        if cache.is_file():
+            try:
+                cached = json.loads(cache.read_text(encoding="utf-8"))
+                if cached.get("sha256") == raw.sha256 and cached.get("fingerprint") == fingerprint:
+                    record = record_from_dict(cached["record"])
+            except (OSError, ValueError, KeyError, TypeError):
+                record = None
+        if record is not None and record.info.path == raw.path:
+            result.reused.append(raw.doc_id)
+        else:
+            record = extractor(raw)
+            payload = {"sha256": raw.sha256, "fingerprint": fingerprint, "record": record_to_dict(record)}
+            write_atomic(cache, json.dumps(payload, ensure_ascii=False, sort_keys=True))
+            result.extracted.append(raw.doc_id)
+        result.records.append(record)
+    result.records.sort(key=lambda r: r.info.doc_id)
+    return result
+
+
+def _manifest(graph: Graph) -> dict[str, list[str]]:
+    facts = sorted(f"{s} {name} {o}" for name in TYPED_PREDICATES for s, _, o in graph.triples((None, term(name), None)))
+    return {"entities": sorted(map(str, entity_iris(graph))), "facts": facts}
+
+
+def diff_manifests(before: dict[str, list[str]] | None, after: dict[str, list[str]]) -> Change:
+    if before is None:
+        return Change(after["entities"], [], after["facts"], [], first_build=True)
+    return Change(
+        sorted(set(after["entities"]) - set(before["entities"])),
+        sorted(set(before["entities"]) - set(after["entities"])),
+        sorted(set(after["facts"]) - set(before["facts"])),
+        sorted(set(before["facts"]) - set(after["facts"])),
+    )
+
+
+def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0) -> tuple[list[Path], Change, dict[str, int]]:
+    """Write graph.ttl, graph.trig, report.md, centrality.csv and explorer.html; return what changed."""
+    from .explorer import write_explorer
+    from .report import write_report
+
+    graph = build_graph(records)
+    dataset: Dataset = build_dataset(records)
+    previous = None
+    manifest_path = out_dir / MANIFEST
+    if manifest_path.is_file():
+        try:
+            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = None
+    manifest = _manifest(graph)
+    written = [write_turtle(graph, out_dir / "graph.ttl"), write_trig(dataset, out_dir / "graph.trig")]
+    written += list(write_report(graph, out_dir, seed=seed))
+    written.append(write_explorer(graph, out_dir / "explorer.html", seed=seed))
+    write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))
+    return written, diff_manifests(previous, manifest), graph_stats(graph)

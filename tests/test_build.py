@@ -1,0 +1,67 @@
+"""Incremental, deterministic builds with named graphs."""
+
+import shutil
+
+from rdflib import Dataset
+
+from extract.pipeline import extract_document, fingerprint
+from kg.build import build_outputs, load_records
+from kg.graph import build_dataset, build_graph, entity_iri, graph_iri
+from kg.vocab import GBA
+
+from .conftest import CORPUS
+
+
+def test_same_records_in_any_order_give_identical_bytes(corpus_records):
+    forward = build_graph(corpus_records).serialize(format="turtle")
+    backward = build_graph(list(reversed(corpus_records))).serialize(format="turtle")
+    assert forward == backward
+    assert build_dataset(corpus_records).serialize(format="trig") == build_dataset(reversed(corpus_records)).serialize(
+        format="trig"
+    )
+
+
+def test_each_document_has_its_own_named_graph(corpus_records):
+    ds = build_dataset(corpus_records)
+    names = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert {str(graph_iri(r.info.doc_id)) for r in corpus_records} <= names
+    trad = next(r for r in corpus_records if r.info.script == "zh-Hant")
+    named = ds.graph(graph_iri(trad.info.doc_id))
+    assert (entity_iri("Laboratory", "鹏城实验室"), GBA.mentionedIn, None) in named
+    simp = next(r for r in corpus_records if r.info.doc_id.startswith("004"))
+    assert (entity_iri("Laboratory", "鹏城实验室"), None, None) not in ds.graph(graph_iri(simp.info.doc_id))
+
+
+def test_rebuild_reextracts_only_the_changed_document(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = tmp_path / "out"
+    paths = sorted(corpus.glob("*.txt"))
+    first = load_records(paths, out, extract_document, fingerprint())
+    assert len(first.extracted) == 5 and first.reused == []
+    _, change, _ = build_outputs(first.records, out)
+    assert change.first_build
+    again = load_records(paths, out, extract_document, fingerprint())
+    assert again.extracted == [] and len(again.reused) == 5
+    assert [r.info.doc_id for r in again.records] == [r.info.doc_id for r in first.records]
+    changed = paths[4]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n澳门科学馆位于澳门半岛。\n", encoding="utf-8")
+    third = load_records(paths, out, extract_document, fingerprint())
+    assert third.extracted == [changed.stem] and len(third.reused) == 4
+    written, change, _ = build_outputs(third.records, out)
+    assert not change.first_build
+    assert any("澳门科学馆" in f and "locatedIn" in f for f in change.facts_added)
+    assert change.facts_removed == []
+    ds = Dataset()
+    ds.parse(out / "graph.trig", format="trig")
+    assert (entity_iri("ResearchInstitute", "澳门科学馆"), GBA.locatedIn, entity_iri("District", "澳门半岛")) in ds.graph(
+        graph_iri(changed.stem)
+    )
+    assert {p.name for p in written} == {"graph.ttl", "graph.trig", "report.md", "centrality.csv", "explorer.html"}
+
+
+def test_a_changed_extractor_invalidates_the_cache(tmp_path):
+    out = tmp_path / "out"
+    paths = sorted(CORPUS.glob("*.txt"))[:1]
+    load_records(paths, out, extract_document, "old")
+    assert load_records(paths, out, extract_document, "new").extracted == [paths[0].stem]
