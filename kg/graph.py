@@ -90,7 +90,7 @@ KNOWN_GRAPH = ID["graph/known-entities"]
 def build_dataset(records: Iterable[DocumentRecord]) -> Dataset:
     """One named graph per document (its entities, mentions, facts and assertions) plus one for facts
     from the data file of known entities (home cities); their union is ``build_graph``."""
-    records = list(records)
+    records = sorted(records, key=lambda r: r.info.doc_id)
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
