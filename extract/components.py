@@ -18,6 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
+from . import facts as qualified
 from . import relations as rel
 from .known import DEFAULT_DATA_FILE, KnownEntity, load_known, name_key
 from .normalise import fold
@@ -389,3 +390,34 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
         return doc
 
     return relations
+
+
+@registry.misc("gbakg.fact_rules.v1")
+def fact_rules_v1() -> list[str]:
+    return sorted(qualified.FACT_RULES)
+
+
+@Language.factory(
+    "gbakg_facts",
+    assigns=["doc._.gbakg"],
+    requires=["doc.ents", "token.is_sent_start"],
+    default_config={"rules": {"@misc": "gbakg.fact_rules.v1"}},
+)
+def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
+    """Rankings, dates and quantities stated about the entities of each sentence."""
+    ensure_extensions()
+    unknown = sorted(set(rules) - set(qualified.FACT_RULES))
+    if unknown:
+        raise ValueError(f"unknown fact rules: {', '.join(unknown)}")
+
+    def facts(doc: Doc) -> Doc:
+        state = _state(doc)
+        ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        found: list[tuple[int, qualified.Stated]] = []
+        for index, (s, e) in enumerate(state["sentences"]):
+            inside = [m for m in ents if s <= m.start < e]
+            found += [(index, f) for f in qualified.apply_fact_rules(rules, doc.text[s:e], s, inside)]
+        state["facts"] = found
+        return doc
+
+    return facts

@@ -10,7 +10,7 @@ from typing import Any
 from .documents import RawDocument, read_document
 from .known import DEFAULT_DATA_FILE, load_known
 from .normalise import detect_script, fold, repair, to_traditional
-from .records import DocumentInfo, DocumentRecord, Entity, Mention, Relation, Sentence
+from .records import DocumentInfo, DocumentRecord, Entity, Fact, Mention, Relation, Sentence
 
 __all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths", "fingerprint"]
 
@@ -124,6 +124,38 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
                 relations.append(Relation(a, "mentionedWith", b, index, rs, re_, surface(s, e), "mentionedWith.sentence.v0", 1.0))
     relations = sorted(set(relations), key=lambda r: (r.sentence, r.subject, r.predicate, r.object, r.rule))
 
+    facts = []
+    for index, q in state.get("facts", []):
+        subject = (q.subject.type, q.subject.canonical)
+        obj = (q.object.type, q.object.canonical) if q.object is not None else None
+        if subject not in entities or (obj is not None and obj not in entities):
+            continue
+        s, e = state["sentences"][index]
+        rs, re_ = clean.raw_span(s, e)
+        facts.append(
+            Fact(
+                subject,
+                q.kind,
+                q.attribute,
+                q.value,
+                q.unit,
+                q.year,
+                surface(q.value_start, q.value_end),
+                index,
+                rs,
+                re_,
+                surface(s, e),
+                q.rule,
+                q.confidence,
+                obj,
+            )
+        )
+    facts.sort(key=lambda f: (f.sentence, f.start, f.subject, f.kind, f.attribute, f.value, f.rule, f.value_text))
+    first: dict[tuple[object, ...], Fact] = {}
+    for f in facts:
+        first.setdefault((f.sentence, f.subject, f.attribute, f.value), f)
+    facts = list(first.values())
+
     info = DocumentInfo(
         doc_id=raw.doc_id,
         path=raw.path,
@@ -132,7 +164,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         title=_title(raw),
         n_chars=len(raw.text),
     )
-    return DocumentRecord(info, sentences, mentions, sorted(entities.values(), key=lambda x: x.key), relations)
+    return DocumentRecord(info, sentences, mentions, sorted(entities.values(), key=lambda x: x.key), relations, facts)
 
 
 def extract_paths(paths: Sequence[str | Path], data_file: str = "") -> Iterator[DocumentRecord | Exception]:

@@ -8,6 +8,7 @@ __all__ = [
     "DocumentInfo",
     "DocumentRecord",
     "Entity",
+    "Fact",
     "Mention",
     "Relation",
     "Sentence",
@@ -72,6 +73,26 @@ class Relation:
     confidence: float
 
 
+@dataclass(frozen=True)
+class Fact:
+    """A qualified fact: a ranking, a date or a quantity that a sentence states about an entity."""
+
+    subject: tuple[str, str]  # (type, canonical)
+    kind: str  # "rank", "date" or "quantity"
+    attribute: str  # "rank", "established", "held", "fundingReceived", or what is counted (成员单位)
+    value: str  # decimal number or ISO date
+    unit: str
+    year: str
+    value_text: str  # the value as the document writes it
+    sentence: int
+    start: int  # raw offsets of the evidence sentence
+    end: int
+    evidence: str
+    rule: str
+    confidence: float
+    object: tuple[str, str] | None = None  # the ranker or the payer
+
+
 @dataclass
 class DocumentRecord:
     info: DocumentInfo
@@ -79,6 +100,7 @@ class DocumentRecord:
     mentions: list[Mention]
     entities: list[Entity]
     relations: list[Relation]
+    facts: list[Fact] = field(default_factory=list)
 
 
 def record_to_dict(record: DocumentRecord) -> dict[str, object]:
@@ -97,10 +119,14 @@ def record_from_dict(data: dict[str, object]) -> DocumentRecord:
     def ent(e: dict) -> Entity:  # type: ignore[type-arg]
         return Entity(**{**e, "aliases": tuple(e["aliases"])})
 
+    def fact(f: dict) -> Fact:  # type: ignore[type-arg]
+        return Fact(**{**f, "subject": tuple(f["subject"]), "object": tuple(f["object"]) if f["object"] else None})
+
     return DocumentRecord(
         info=DocumentInfo(**data["info"]),  # type: ignore[arg-type]
         sentences=[Sentence(**s) for s in data["sentences"]],  # type: ignore[attr-defined]
         mentions=[Mention(**m) for m in data["mentions"]],  # type: ignore[attr-defined]
         entities=[ent(e) for e in data["entities"]],  # type: ignore[attr-defined]
         relations=[rel(r) for r in data["relations"]],  # type: ignore[attr-defined]
+        facts=[fact(f) for f in data.get("facts", [])],  # type: ignore[attr-defined]
     )

@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from .graph import TYPED_PREDICATES
+from .graph import NOT_ENTITY_CLASSES, TYPED_PREDICATES
 from .vocab import GBA
 
 __all__ = ["EXACT_BETWEENNESS_LIMIT", "TYPED_PREDICATES", "centrality", "project"]
@@ -61,7 +61,7 @@ def project(
         wanted.add(GBA.mentionedWith)
     G = nx.Graph()
     for node, cls in graph.subject_objects(RDF.type):
-        if isinstance(cls, URIRef) and str(cls).startswith(_NS) and cls not in (GBA.Document, GBA.Assertion, GBA.Mention):
+        if isinstance(cls, URIRef) and str(cls).startswith(_NS) and cls not in NOT_ENTITY_CLASSES:
             labels = {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
             G.add_node(
                 str(node),

@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from extract.records import DocumentRecord, Entity
+from extract.records import DocumentRecord, Entity, Fact
 
 from .errors import GraphFileError
 from .io import write_atomic
@@ -25,6 +25,7 @@ from .vocab import GBA
 
 __all__ = [
     "ID",
+    "NOT_ENTITY_CLASSES",
     "PREFIXES",
     "TYPED_PREDICATES",
     "WD",
@@ -33,6 +34,7 @@ __all__ = [
     "document_iri",
     "entity_iri",
     "entity_iris",
+    "fact_value",
     "graph_iri",
     "graph_stats",
     "load_graph",
@@ -157,10 +159,47 @@ def build_graph(records: Iterable[DocumentRecord], *, home_cities: bool = True) 
             g.add((node, GBA.endOffset, Literal(r.end)))
             g.add((node, GBA.rule, Literal(r.rule)))
             g.add((node, GBA.confidence, Literal(Decimal(str(r.confidence)), datatype=XSD.decimal)))
+        for f in record.facts:
+            _add_fact(g, doc, record.info.doc_id, f)
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
             g.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
     return g
+
+
+_FACT_CLASS = {"rank": GBA.Ranking, "quantity": GBA.Measurement, "date": GBA.DatedFact}
+_DATE_TYPE = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
+
+
+def fact_value(f: Fact) -> Literal:
+    """The typed value of a qualified fact: integer rank, decimal quantity, or xsd date of the precision written."""
+    if f.kind == "rank":
+        return Literal(int(f.value), datatype=XSD.integer)
+    if f.kind == "date":
+        return Literal(f.value, datatype=_DATE_TYPE[len(f.value)])
+    return Literal(Decimal(f.value), datatype=XSD.decimal)
+
+
+def _add_fact(g: Graph, doc: URIRef, doc_id: str, f: Fact) -> None:
+    node = ID[f"fact/{_digest(doc_id, f.subject, f.kind, f.attribute, f.value, f.start, f.rule)}"]
+    g.add((node, RDF.type, _FACT_CLASS[f.kind]))
+    g.add((node, GBA.about, entity_iri(*f.subject)))
+    g.add((node, GBA.attribute, Literal(f.attribute)))
+    g.add((node, GBA.value, fact_value(f)))
+    g.add((node, GBA.valueText, Literal(f.value_text)))
+    if f.unit:
+        g.add((node, GBA.unit, Literal(f.unit)))
+    if f.year:
+        g.add((node, GBA.year, Literal(f.year, datatype=XSD.gYear)))
+    if f.object is not None:
+        g.add((node, GBA.rankedBy if f.kind == "rank" else GBA.payer, entity_iri(*f.object)))
+    g.add((node, PROV.wasDerivedFrom, doc))
+    g.add((node, GBA.sentence, Literal(f.evidence)))
+    g.add((node, GBA.sentenceIndex, Literal(f.sentence)))
+    g.add((node, GBA.startOffset, Literal(f.start)))
+    g.add((node, GBA.endOffset, Literal(f.end)))
+    g.add((node, GBA.rule, Literal(f.rule)))
+    g.add((node, GBA.confidence, Literal(Decimal(str(f.confidence)), datatype=XSD.decimal)))
 
 
 TYPED_PREDICATES = (
@@ -175,7 +214,7 @@ TYPED_PREDICATES = (
     "ranks",
     "cooperatesWithCountry",
 )
-_NOT_ENTITIES = (GBA.Document, GBA.Assertion, GBA.Mention)
+NOT_ENTITY_CLASSES = (GBA.Document, GBA.Assertion, GBA.Mention, GBA.Ranking, GBA.Measurement, GBA.DatedFact)
 
 
 def entity_iris(graph: Graph) -> set[URIRef]:
@@ -183,7 +222,7 @@ def entity_iris(graph: Graph) -> set[URIRef]:
     return {
         s
         for s, c in graph.subject_objects(RDF.type)
-        if isinstance(s, URIRef) and str(c).startswith(str(GBA._NS)) and c not in _NOT_ENTITIES
+        if isinstance(s, URIRef) and str(c).startswith(str(GBA._NS)) and c not in NOT_ENTITY_CLASSES
     }
 
 

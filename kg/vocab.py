@@ -19,6 +19,7 @@ class GBA(DefinedNamespace):
     Company: URIRef
     CooperationZone: URIRef
     Country: URIRef
+    DatedFact: URIRef
     District: URIRef
     Document: URIRef
     Entity: URIRef
@@ -29,11 +30,14 @@ class GBA(DefinedNamespace):
     InnovationCluster: URIRef
     InternationalOrganization: URIRef
     Laboratory: URIRef
+    Measurement: URIRef
     Mention: URIRef
     Organization: URIRef
     Person: URIRef
     Place: URIRef
     Program: URIRef
+    QualifiedFact: URIRef
+    Ranking: URIRef
     Region: URIRef
     ResearchInfrastructure: URIRef
     ResearchInstitute: URIRef
@@ -42,6 +46,7 @@ class GBA(DefinedNamespace):
     University: URIRef
 
     # object properties
+    about: URIRef
     affiliatedWith: URIRef
     cooperatesWithCountry: URIRef
     denotes: URIRef
@@ -54,11 +59,14 @@ class GBA(DefinedNamespace):
     mentionedWith: URIRef
     partOf: URIRef
     partnerOf: URIRef
+    payer: URIRef
+    rankedBy: URIRef
     ranks: URIRef
     relation: URIRef
     servesUsersFrom: URIRef
 
     # data properties
+    attribute: URIRef
     confidence: URIRef
     documentId: URIRef
     endOffset: URIRef
@@ -70,3 +78,7 @@ class GBA(DefinedNamespace):
     sha256: URIRef
     startOffset: URIRef
     surface: URIRef
+    unit: URIRef
+    value: URIRef
+    valueText: URIRef
+    year: URIRef
