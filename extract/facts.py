@@ -133,9 +133,7 @@ def rank_in_index(text: str, base: int, ments: Sequence[Ment]) -> list[Stated]:
 
 
 _DAY_RANGE = r"(?:\s*[—\-–~～至到]\s*\d{1,2}\s*[日号])"
-_DATE = re.compile(
-    rf"((?:19|20)\d{{2}})\s*年(?:\s*(\d{{1,2}})\s*月(?:\s*(\d{{1,2}})\s*(?:[日号]{_DAY_RANGE}?|{_DAY_RANGE}))?)?"
-)
+_DATE = re.compile(rf"((?:19|20)\d{{2}})\s*年(?:\s*(\d{{1,2}})\s*月(?:\s*(\d{{1,2}})\s*(?:[日号]{_DAY_RANGE}?|{_DAY_RANGE}))?)?")
 _DATE_VERBS = {
     "established": "正式成立|宣布成立|揭牌成立|成立|揭牌|挂牌|启动运营|正式运营|投入运行|投入使用|建成|启用|落成",
     "constructionStarted": "开工|动工",

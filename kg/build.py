@@ -18,8 +18,9 @@ from extract.records import DocumentRecord, record_from_dict, record_to_dict
 from .errors import DocumentError
 from .graph import TYPED_PREDICATES, build_dataset, build_graph, entity_iris, graph_stats, term, write_trig, write_turtle
 from .io import write_atomic
+from .validate import Violation, format_violations, validate
 
-__all__ = ["BuildResult", "Change", "build_outputs", "diff_manifests", "load_records"]
+__all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
 
 CACHE_DIR = ".cache"
 MANIFEST = "manifest.json"
@@ -31,6 +32,14 @@ class BuildResult:
     failures: list[DocumentError]
     extracted: list[str] = field(default_factory=list)  # document IDs re-extracted this time
     reused: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Outputs:
+    written: list[Path]
+    change: Change
+    stats: dict[str, int]
+    violations: list[Violation]
 
 
 @dataclass
@@ -102,8 +111,9 @@ def diff_manifests(before: dict[str, list[str]] | None, after: dict[str, list[st
     )
 
 
-def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0) -> tuple[list[Path], Change, dict[str, int]]:
-    """Write graph.ttl, graph.trig, report.md, centrality.csv and explorer.html; return what changed."""
+def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0, check_shapes: bool = True) -> Outputs:
+    """Write graph.ttl, graph.trig, report.md, centrality.csv, explorer.html and, when the graph breaks
+    a SHACL shape, validation.txt; return what was written, what changed and the violations."""
     from .explorer import write_explorer
     from .report import write_report
 
@@ -117,8 +127,14 @@ def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0
         except (OSError, ValueError):
             previous = None
     manifest = _manifest(graph)
+    violations = validate(graph) if check_shapes else []
     written = [write_turtle(graph, out_dir / "graph.ttl"), write_trig(dataset, out_dir / "graph.trig")]
+    report_path = out_dir / "validation.txt"
+    if violations:
+        written.append(write_atomic(report_path, format_violations(violations, limit=len(violations)) + "\n"))
+    else:
+        report_path.unlink(missing_ok=True)
     written += list(write_report(graph, out_dir, seed=seed))
     written.append(write_explorer(graph, out_dir / "explorer.html", seed=seed))
     write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))
-    return written, diff_manifests(previous, manifest), graph_stats(graph)
+    return Outputs(written, diff_manifests(previous, manifest), graph_stats(graph), violations)

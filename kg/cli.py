@@ -58,6 +58,7 @@ def build(
     out: OutDir = Path("out"),
     data: Annotated[str, typer.Option(help="Data file of known entities (TSV).")] = "",
     seed: Annotated[int, typer.Option(help="Seed for sampled measures and the layout.")] = 0,
+    validate: Annotated[bool, typer.Option(help="Check the graph against shapes.ttl (SHACL).")] = True,
 ) -> None:
     """Extract every document of CORPUS (only those changed since the last build) and write graph.ttl,
     graph.trig, report.md, centrality.csv and explorer.html into OUT."""
@@ -79,7 +80,8 @@ def build(
         typer.echo(f"gbakg: skipped {failure}", err=True)
     if not result.records:
         raise GbaKgError(f"{corpus}: no document could be read", hint="see the lines above")
-    written, change, stats = build_outputs(result.records, out, seed=seed)
+    outputs = build_outputs(result.records, out, seed=seed, check_shapes=validate)
+    written, change, stats = outputs.written, outputs.change, outputs.stats
     _say(
         f"built {len(result.records)} documents ({len(result.extracted)} extracted, {len(result.reused)} unchanged): "
         f"{stats['entities']} entities, {stats['relations']} relations"
@@ -95,7 +97,13 @@ def build(
             _say(line)
     for path in written:
         _say(f"wrote {path}")
-    if result.failures:
+    if outputs.violations:
+        typer.echo(
+            f"gbakg: the graph breaks {len(outputs.violations)} SHACL constraint(s); see {out / 'validation.txt'}", err=True
+        )
+    elif validate:
+        _say("the graph conforms to shapes.ttl")
+    if result.failures or outputs.violations:
         raise typer.Exit(1)
 
 
@@ -179,6 +187,25 @@ def query(
         writer.writerow(result.variables)
         writer.writerows(result.rows)
         sys.stdout.write(buf.getvalue())
+
+
+@app.command("validate")
+def validate_(
+    out: OutDir = Path("out"),
+    graph: Annotated[Path | None, typer.Option(help="A Turtle file to check instead of OUT/graph.ttl.")] = None,
+) -> None:
+    """Check the graph against the SHACL shapes (shapes.ttl); print every violation, exit 1 on any."""
+    from .graph import load_graph
+    from .validate import format_violations, validate
+
+    path = _graph_file(out, graph)
+    violations = validate(load_graph(path))
+    if not violations:
+        _say(f"{path} conforms to shapes.ttl")
+        return
+    _say(format_violations(violations, limit=len(violations)))
+    typer.echo(f"gbakg: {path}: {len(violations)} violation{'s' if len(violations) != 1 else ''} of shapes.ttl", err=True)
+    raise typer.Exit(1)
 
 
 @app.command()

@@ -39,7 +39,7 @@ def test_rebuild_reextracts_only_the_changed_document(tmp_path):
     paths = sorted(corpus.glob("*.txt"))
     first = load_records(paths, out, extract_document, fingerprint())
     assert len(first.extracted) == 5 and first.reused == []
-    _, change, _ = build_outputs(first.records, out)
+    change = build_outputs(first.records, out).change
     assert change.first_build
     again = load_records(paths, out, extract_document, fingerprint())
     assert again.extracted == [] and len(again.reused) == 5
@@ -48,7 +48,8 @@ def test_rebuild_reextracts_only_the_changed_document(tmp_path):
     changed.write_text(changed.read_text(encoding="utf-8") + "\n澳门科学馆位于澳门半岛。\n", encoding="utf-8")
     third = load_records(paths, out, extract_document, fingerprint())
     assert third.extracted == [changed.stem] and len(third.reused) == 4
-    written, change, _ = build_outputs(third.records, out)
+    outputs = build_outputs(third.records, out)
+    written, change = outputs.written, outputs.change
     assert not change.first_build
     assert any("澳门科学馆" in f and "locatedIn" in f for f in change.facts_added)
     assert change.facts_removed == []

@@ -18,7 +18,10 @@ def ments(text, *spec):
 
 
 def stated(found):
-    return {(f.subject.canonical, f.kind, f.attribute, f.value, f.unit, f.year, f.object.canonical if f.object else None) for f in found}
+    return {
+        (f.subject.canonical, f.kind, f.attribute, f.value, f.unit, f.year, f.object.canonical if f.object else None)
+        for f in found
+    }
 
 
 CASES = [
@@ -94,12 +97,18 @@ def test_fact_rules_do_not_fire_without_a_value(text, spec):
 
 def test_value_span_slices_the_written_value():
     text = "2022年，广东省向澳门大学拨付1 250.5万元科研资金。"
-    [found] = [f for f in apply_fact_rules(sorted(FACT_RULES), text, 0, ments(text, ("广东省", "Region"), ("澳门大学", "University")))]
+    [found] = [
+        f for f in apply_fact_rules(sorted(FACT_RULES), text, 0, ments(text, ("广东省", "Region"), ("澳门大学", "University")))
+    ]
     assert text[found.value_start : found.value_end] == "1 250.5万元"
 
 
 def test_corpus_ranking_with_rank_year_and_ranker(corpus_graph):
-    rows = run_query(corpus_graph, resolve_query("ranking_history"), {"cluster": "<https://w3id.org/gba-kg/id/InnovationCluster/深圳—香港—广州创新集群>"}).rows
+    rows = run_query(
+        corpus_graph,
+        resolve_query("ranking_history"),
+        {"cluster": "<https://w3id.org/gba-kg/id/InnovationCluster/深圳—香港—广州创新集群>"},
+    ).rows
     assert ["2024", "2", "世界知识产权组织", "001_eba568d0866d8c84"] in [[r[0], r[1], r[2], r[3]] for r in rows]
     assert any(r[1] == "1" and r[0] == "2025" for r in rows)
 

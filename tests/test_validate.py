@@ -1,0 +1,114 @@
+"""SHACL shapes: the corpus graph conforms; deliberately broken graphs fail with readable messages."""
+
+from decimal import Decimal
+
+import pytest
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+
+from kg.graph import ID, entity_iri
+from kg.validate import format_violations, validate
+from kg.vocab import GBA
+
+
+def test_corpus_graph_conforms(corpus_graph):
+    assert validate(corpus_graph) == []
+
+
+def _copy(graph):
+    g = Graph()
+    for prefix, ns in graph.namespaces():
+        g.bind(prefix, ns)
+    for triple in graph:
+        g.add(triple)
+    return g
+
+
+@pytest.fixture(scope="module")
+def small_graph(corpus_records):
+    from kg.graph import build_graph
+
+    return build_graph([r for r in corpus_records if r.info.doc_id.startswith("003")])
+
+
+def test_small_graph_conforms(small_graph):
+    assert validate(small_graph) == []
+
+
+def _assertion_of(graph, predicate):
+    return next(graph.subjects(RDF.predicate, predicate))
+
+
+BREAKS = [
+    (
+        "locatedIn to a person",
+        lambda g: g.add((entity_iri("Facility", "中国散裂中子源"), GBA.locatedIn, entity_iri("Person", "倪明选"))),
+        "locatedIn must point to a place",
+    ),
+    (
+        "confidence above 1",
+        lambda g: g.set((_assertion_of(g, GBA.partOf), GBA.confidence, Literal(Decimal("1.5"), datatype=XSD.decimal))),
+        "id:assertion/",
+    ),
+    (
+        "assertion without its triple",
+        lambda g: g.remove(
+            (
+                g.value(_assertion_of(g, GBA.servesUsersFrom), RDF.subject),
+                GBA.servesUsersFrom,
+                g.value(_assertion_of(g, GBA.servesUsersFrom), RDF.object),
+            )
+        ),
+        "the triple this assertion states is not in the graph",
+    ),
+    (
+        "entity without a zh-Hans label",
+        lambda g: g.remove((entity_iri("Facility", "中国散裂中子源"), RDFS.label, Literal("中国散裂中子源", lang="zh-Hans"))),
+        "an entity needs a zh-Hans label",
+    ),
+    (
+        "rank that is not a whole number",
+        lambda g: g.set((next(g.subjects(RDF.type, GBA.Ranking)), GBA.value, Literal("first"))),
+        "a rank is a whole number from 1",
+    ),
+    (
+        "evidence ending before it starts",
+        lambda g: g.set((_assertion_of(g, GBA.partOf), GBA.endOffset, Literal(0))),
+        "the evidence must start before it ends",
+    ),
+    (
+        "a document with a bad digest",
+        lambda g: g.set((ID["doc/003_fae5498d62657f38"], GBA.sha256, Literal("xyz"))),
+        "sha256 must be 64 lower-case hex digits",
+    ),
+    (
+        "an entity typed twice wrongly",
+        lambda g: g.add((URIRef("urn:x"), GBA.affiliatedWith, entity_iri("University", "香港科技大学"))),
+        "only a person is affiliatedWith an organisation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "damage", "message"), BREAKS, ids=[b[0] for b in BREAKS])
+def test_broken_graph_fails_with_a_readable_message(small_graph, name, damage, message):
+    g = _copy(small_graph)
+    damage(g)
+    violations = validate(g)
+    assert violations, name
+    text = format_violations(violations)
+    assert message in text
+    assert all("\n" not in str(v) for v in violations)
+
+
+def test_validate_command_exits_nonzero_on_a_broken_graph(tmp_path, small_graph, capsys):
+    from kg.cli import main
+
+    g = _copy(small_graph)
+    g.add((entity_iri("Facility", "中国散裂中子源"), GBA.locatedIn, entity_iri("Person", "倪明选")))
+    bad = tmp_path / "bad.ttl"
+    g.serialize(bad, format="turtle")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "--graph", str(bad)])
+    assert exit_info.value.code == 1
+    out = capsys.readouterr()
+    assert "id:Facility/中国散裂中子源 gba:locatedIn = id:Person/倪明选: locatedIn must point to a place" in out.out
+    assert "1 violation" in out.err
