@@ -18,6 +18,7 @@ from extract.records import DocumentRecord, record_from_dict, record_to_dict
 from .errors import DocumentError
 from .graph import TYPED_PREDICATES, build_dataset, build_graph, entity_iris, graph_stats, term, write_trig, write_turtle
 from .io import write_atomic
+from .store import load_store
 from .validate import Violation, format_violations, validate
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
@@ -134,6 +135,7 @@ def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0
         written.append(write_atomic(report_path, format_violations(violations, limit=len(violations)) + "\n"))
     else:
         report_path.unlink(missing_ok=True)
+    written.append(load_store(out_dir))
     written += list(write_report(graph, out_dir, seed=seed))
     written.append(write_explorer(graph, out_dir / "explorer.html", seed=seed))
     write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))

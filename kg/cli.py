@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterable
@@ -151,42 +149,45 @@ def query(
     query_spec: Annotated[str, typer.Argument(metavar="QUERY", help="A saved query's name, a .rq file, or SPARQL text.")],
     out: OutDir = Path("out"),
     graph: Annotated[Path | None, typer.Option(help="A Turtle file to query instead of OUT/graph.ttl.")] = None,
-    bind: Annotated[list[str] | None, typer.Option(help="Bind a variable: NAME=VALUE (VALUE as <iri> or text).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
+    bind: Annotated[
+        list[str] | None, typer.Option(help="Bind a variable: NAME=VALUE (VALUE as <iri>, text@lang or text).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json or xml.")] = "table",
+    engine: Annotated[str, typer.Option(help="oxigraph (the store in OUT/store) or rdflib (in memory).")] = "oxigraph",
 ) -> None:
-    """Run a SPARQL query against the built graph and print the rows."""
-    from .graph import load_graph
-    from .query import format_table, resolve_query, run_query
+    """Run a SPARQL query against the built graph and print the result."""
+    from .query import FORMATS, format_result, resolve_query
 
-    if fmt not in ("table", "csv", "tsv", "json"):
-        raise QueryError(f"unknown format '{fmt}'", hint="use table, csv, tsv or json")
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format '{fmt}'", hint="use " + ", ".join(FORMATS))
     bindings = {}
     for item in bind or []:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise QueryError(f"--bind '{item}' is not NAME=VALUE")
-        bindings[name.lstrip("?")] = value
+        bindings[name.lstrip("?$")] = value
     text = resolve_query(query_spec)
-    result = run_query(load_graph(_graph_file(out, graph)), text, bindings)
-    if fmt == "table":
-        _say(format_table(result))
-    elif fmt == "json":
-        payload = {
-            "head": {"vars": result.variables},
-            "results": {
-                "bindings": [
-                    {v: {"type": "literal", "value": c} for v, c in zip(result.variables, row, strict=False) if c}
-                    for row in result.rows
-                ]
-            },
-        }
-        _say(json.dumps(payload, ensure_ascii=False, indent=1))
+    if engine == "oxigraph":
+        from .store import open_store, query_store
+
+        result = query_store(open_store(out, graph), text, bindings)
+    elif engine == "rdflib":
+        from .graph import load_graph
+        from .query import run_query
+
+        result = run_query(load_graph(_graph_file(out, graph)), text, bindings)
     else:
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(result.variables)
-        writer.writerows(result.rows)
-        sys.stdout.write(buf.getvalue())
+        raise QueryError(f"unknown engine '{engine}'", hint="use oxigraph or rdflib")
+    sys.stdout.write(format_result(result, fmt))
+
+
+@app.command()
+def queries() -> None:
+    """List the saved queries with their titles and descriptions."""
+    from .query import saved_queries
+
+    for saved in saved_queries().values():
+        _say(f"{saved.name}\t{saved.title}\n    {saved.description}")
 
 
 @app.command("validate")
@@ -206,6 +207,32 @@ def validate_(
     _say(format_violations(violations, limit=len(violations)))
     typer.echo(f"gbakg: {path}: {len(violations)} violation{'s' if len(violations) != 1 else ''} of shapes.ttl", err=True)
     raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    out: OutDir = Path("out"),
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8890,
+    timeout: Annotated[float, typer.Option(help="Time limit of one query, in seconds.")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Most rows one answer returns.")] = 10_000,
+) -> None:
+    """Serve a read-only SPARQL endpoint at /sparql and the explorer at / over the graph built in OUT."""
+    from .serve import make_server
+
+    try:
+        server = make_server(out, host, port, timeout=timeout, max_rows=max_rows)
+    except OSError as err:
+        raise GbaKgError(f"cannot listen on {host}:{port}: {err.strerror or err}", hint="choose another --port") from None
+    _say(
+        f"SPARQL endpoint http://{host}:{server.server_port}/sparql, explorer http://{host}:{server.server_port}/ (Ctrl-C stops)"
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @app.command()

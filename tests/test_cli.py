@@ -51,7 +51,7 @@ def test_query_prints_table_and_binds_safely(built_out):
     assert "东莞" in result.stdout and "中国散裂中子源" in result.stdout
     injected = run(
         "query",
-        "SELECT ?x WHERE { ?x rdfs:label ?name }",
+        "SELECT ?x ?name WHERE { ?x rdfs:label ?name }",
         "--out",
         str(built_out),
         "--bind",
@@ -59,6 +59,6 @@ def test_query_prints_table_and_binds_safely(built_out):
         "--format",
         "csv",
     )
-    assert injected.returncode == 0 and injected.stdout.strip() == "x"
+    assert injected.returncode == 0 and injected.stdout.strip() == "x,name"
     bad = run("query", "SELECT ?x WHERE { ?x ?y }", "--out", str(built_out))
-    assert bad.returncode == 1 and "line:1" in bad.stderr
+    assert bad.returncode == 1 and "line 1, column" in bad.stderr

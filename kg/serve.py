@@ -1,0 +1,175 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over the built graph, which also serves the explorer page.
+
+``/sparql`` answers GET and POST (form or ``application/sparql-query``) with JSON, XML, CSV or TSV
+results chosen by the ``Accept`` header, and Turtle for CONSTRUCT and DESCRIBE. Updates are refused
+with 403, bad queries get 400, a query past its time limit gets 503 and a result past the row cap
+is cut (``X-Gbakg-Truncated: true``); none of them stops the server.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .errors import QueryError
+from .query import Result, format_result
+from .store import open_store, query_store
+
+__all__ = ["MEDIA_TYPES", "SparqlServer", "choose_format", "make_server"]
+
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+_ACCEPTED = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+
+
+def choose_format(accept: str) -> str:
+    """The result format for an ``Accept`` header, by q-value then order; JSON when nothing matches.
+
+    >>> choose_format("text/csv;q=0.5, application/sparql-results+xml")
+    'xml'
+    >>> choose_format("text/html")
+    'json'
+    """
+    choices = []
+    for order, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if media.lower() in _ACCEPTED and q > 0:
+            choices.append((-q, order, _ACCEPTED[media.lower()]))
+    return min(choices)[2] if choices else "json"
+
+
+class SparqlServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], out_dir: Path, *, timeout: float, max_rows: int, workers: int = 4) -> None:
+        super().__init__(address, _Handler)
+        self.out_dir = out_dir
+        self.store = open_store(out_dir)
+        self.query_timeout = timeout
+        self.max_rows = max_rows
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gbakg-query")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def run(self, text: str) -> Result:
+        future = self.pool.submit(query_store, self.store, text)
+        return future.result(timeout=self.query_timeout)
+
+
+def make_server(
+    out_dir: str | Path, host: str = "127.0.0.1", port: int = 8890, *, timeout: float = 10.0, max_rows: int = 10_000
+) -> SparqlServer:
+    """A server over the graph built in ``out_dir`` (not yet serving: call ``serve_forever``)."""
+    return SparqlServer((host, port), Path(out_dir), timeout=timeout, max_rows=max_rows)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SparqlServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # the library never prints
+        return
+
+    def _send(self, status: int, body: str, media: str, headers: dict[str, str] | None = None) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", f"{media}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        self._send(status, message + "\n", "text/plain")
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path in ("/", "/explorer.html"):
+            page = self.server.out_dir / "explorer.html"
+            if not page.is_file():
+                self._error(HTTPStatus.NOT_FOUND, "no explorer page: run 'gbakg build' or 'gbakg explore'")
+                return
+            self._send(HTTPStatus.OK, page.read_text(encoding="utf-8"), "text/html")
+            return
+        if url.path != "/sparql":
+            self._error(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql")
+            return
+        self._answer(parse_qs(url.query))
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        if url.path != "/sparql":
+            self._error(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        params = parse_qs(url.query)
+        if media == "application/sparql-update":
+            self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+            return
+        if media == "application/sparql-query":
+            params["query"] = [body]
+        elif media in ("application/x-www-form-urlencoded", ""):
+            for key, values in parse_qs(body).items():
+                params.setdefault(key, []).extend(values)
+        else:
+            self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"unsupported content type {media}")
+            return
+        self._answer(params)
+
+    def _answer(self, params: dict[str, list[str]]) -> None:
+        if "update" in params:
+            self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+            return
+        queries = params.get("query", [])
+        if len(queries) != 1:
+            self._error(HTTPStatus.BAD_REQUEST, "give exactly one 'query' parameter")
+            return
+        try:
+            result = self.server.run(queries[0])
+        except FutureTimeout:
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE, f"the query ran past the time limit of {self.server.query_timeout:g} s")
+            return
+        except QueryError as err:
+            self._error(HTTPStatus.BAD_REQUEST, str(err))
+            return
+        headers = {}
+        if len(result.terms) > self.server.max_rows or len(result.triples) > self.server.max_rows:
+            result = replace(result, terms=result.terms[: self.server.max_rows], triples=result.triples[: self.server.max_rows])
+            headers["X-Gbakg-Truncated"] = "true"
+        if result.kind in ("CONSTRUCT", "DESCRIBE"):
+            self._send(HTTPStatus.OK, format_result(result, "json"), "text/turtle", headers)
+            return
+        fmt = choose_format(self.headers.get("Accept") or "")
+        self._send(HTTPStatus.OK, format_result(result, fmt), MEDIA_TYPES[fmt], headers)

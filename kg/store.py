@@ -1,0 +1,166 @@
+"""The fast embedded store: Oxigraph on disk beside the outputs (``OUT/store``), reused between queries.
+
+The default graph holds the merged view (``graph.ttl``); the named graphs of ``graph.trig`` hold each
+document's facts. The store is rebuilt only when ``graph.ttl`` or ``graph.trig`` changed, into a new
+folder that replaces the old one in one rename.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import GraphFileError, QueryError
+from .graph import PREFIXES
+from .query import Result, check_safe, parse_term
+
+__all__ = ["STORE_DIR", "load_store", "open_store", "query_store", "store_is_fresh"]
+
+STORE_DIR = "store"
+_STAMP = "source.json"
+
+
+def _ox() -> Any:
+    try:
+        import pyoxigraph
+    except ImportError as err:  # pragma: no cover - a core dependency
+        raise QueryError("pyoxigraph is not installed", hint="pip install pyoxigraph, or use --engine rdflib") from err
+    return pyoxigraph
+
+
+def _sources(out_dir: Path, graph_file: Path | None) -> list[Path]:
+    ttl = graph_file if graph_file is not None else out_dir / "graph.ttl"
+    trig = ttl.with_suffix(".trig")
+    return [p for p in (ttl, trig) if p.is_file()]
+
+
+def _stamp(sources: list[Path]) -> dict[str, list[int]]:
+    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in sources}
+
+
+def store_is_fresh(store_dir: Path, sources: list[Path]) -> bool:
+    try:
+        return bool(json.loads((store_dir / _STAMP).read_text(encoding="utf-8")) == _stamp(sources))
+    except (OSError, ValueError):
+        return False
+
+
+def load_store(out_dir: str | Path, graph_file: str | Path | None = None) -> Path:
+    """(Re)build ``OUT/store`` from ``graph.ttl`` (default graph) and ``graph.trig`` (named graphs)."""
+    ox = _ox()
+    out = Path(out_dir)
+    sources = _sources(out, Path(graph_file) if graph_file else None)
+    if not sources or sources[0].suffix != ".ttl":
+        raise GraphFileError(f"{out / 'graph.ttl'}: graph file not found")
+    target = out / STORE_DIR
+    fresh = Path(tempfile.mkdtemp(prefix=".store.", dir=out))
+    try:
+        store = ox.Store(str(fresh))
+        for source in sources:
+            fmt = ox.RdfFormat.TURTLE if source.suffix == ".ttl" else ox.RdfFormat.TRIG
+            try:
+                store.bulk_load(path=str(source), format=fmt)
+            except SyntaxError as err:
+                raise GraphFileError(f"{source}: not valid RDF ({' '.join(str(err).split())[:200]})") from None
+        store.flush()
+        del store
+        (fresh / _STAMP).write_text(json.dumps(_stamp(sources)), encoding="utf-8")
+        old = None
+        if target.exists():
+            old = target.with_name(f".{STORE_DIR}.old.{os.getpid()}")
+            target.rename(old)
+        fresh.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return target
+
+
+def open_store(out_dir: str | Path, graph_file: str | Path | None = None) -> Any:
+    """The store of ``OUT`` opened read-only, (re)built first when the graph files changed."""
+    ox = _ox()
+    out = Path(out_dir)
+    sources = _sources(out, Path(graph_file) if graph_file else None)
+    if not sources:
+        raise GraphFileError(f"{graph_file or out / 'graph.ttl'}: graph file not found")
+    target = out / STORE_DIR
+    if graph_file is not None and Path(graph_file).resolve().parent != out.resolve():
+        store = ox.Store()
+        for source in sources:
+            try:
+                store.load(path=str(source), format=ox.RdfFormat.TURTLE if source.suffix == ".ttl" else ox.RdfFormat.TRIG)
+            except SyntaxError as err:
+                raise GraphFileError(f"{source}: not valid RDF ({' '.join(str(err).split())[:200]})") from None
+        return store
+    if not store_is_fresh(target, sources):
+        load_store(out, graph_file)
+    return ox.Store.read_only(str(target))
+
+
+def _to_ox(term: URIRef | Literal) -> Any:
+    ox = _ox()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _from_ox(term: Any) -> Node | None:
+    ox = _ox()
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+def query_store(store: Any, text: str, bindings: dict[str, str] | None = None) -> Result:
+    """Run a query on an Oxigraph store; ``bindings`` are substituted as values, never as text."""
+    ox = _ox()
+    check_safe(text)
+    substitutions = {ox.Variable(k): _to_ox(parse_term(v)) for k, v in (bindings or {}).items()}
+    try:
+        answer = store.query(text, prefixes=_PREFIXES, substitutions=substitutions)
+    except SyntaxError as err:
+        message = " ".join(str(err).split())
+        if message.startswith("error at ") and ":" in message[9:]:
+            where, _, rest = message[9:].partition(": ")
+            line, _, col = where.partition(":")
+            message = f"at line {line}, column {col}: {rest}"
+        raise QueryError(f"SPARQL syntax error {message[:300]}") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        message = " ".join(str(err).split())
+        if "in its SELECT projection" in message:
+            raise QueryError(
+                f"cannot bind: {message[:200]}", hint="a bound variable must be one of the SELECT variables"
+            ) from None
+        raise QueryError(f"query failed: {message[:300]}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(["ask"], [[Literal(bool(answer))]], kind="ASK")
+    if isinstance(answer, ox.QueryTriples):
+        triples = sorted((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in answer)
+        return Result(["subject", "predicate", "object"], [], kind="CONSTRUCT", triples=triples)  # type: ignore[arg-type]
+    variables = [v.value for v in answer.variables]
+    return Result(variables, [[_from_ox(solution[v]) for v in variables] for solution in answer])

@@ -1,0 +1,155 @@
+"""Saved queries as tables of query -> expected rows, on both engines; the query CLI; safety and errors."""
+
+import json
+
+import pytest
+
+from kg.errors import QueryError
+from kg.query import check_safe, format_result, resolve_query, run_query, saved_queries
+from kg.store import open_store, query_store
+
+ID = "https://w3id.org/gba-kg/id/"
+
+# query name, bindings, rows that must appear (only the leading columns given are compared)
+EXPECTED = [
+    ("facilities_by_city", {}, [("东莞", "Facility", "中国散裂中子源"), ("东莞", "Facility", "中国散裂中子源二期工程")]),
+    ("zone_hosts", {}, [("前海", "CooperationZone", "前海综合保税区", "CooperationZone", "partOf")]),
+    (
+        "partners",
+        {"orgLabel": "广东省科学院@zh-Hans"},
+        [("广东省科学院", "香港电灯集团", "Company", "states cooperation with")],
+    ),
+    (
+        "cross_border_links",
+        {},
+        [
+            ("香港科技大学（广州）", "广州", "partOf", "香港科技大学", "香港"),
+            ("中国散裂中子源", "东莞", "servesUsersFrom", "香港", "香港"),
+        ],
+    ),
+    ("serving_hk_macao", {}, [("中国散裂中子源", "Facility", "澳门"), ("中国散裂中子源", "Facility", "香港")]),
+    (
+        "event_organisers",
+        {},
+        [("2023大湾区科学论坛", "hosted by", "广州", "City"), ("大湾区科学论坛", "initiated by", "“一带一路”国际科学组织联盟")],
+    ),
+    ("entities_by_documents", {}, [("粤港澳大湾区", "Region", "5"), ("香港科技大学（广州）", "University", "4")]),
+    (
+        "evidence",
+        {"subjectLabel": "中国散裂中子源@zh-Hans", "objectLabel": "东莞@zh-Hans"},
+        [("中国散裂中子源", "locatedIn", "东莞", "003_fae5498d62657f38")],
+    ),
+    (
+        "ranking_history",
+        {"cluster": f"<{ID}InnovationCluster/深圳—香港—广州创新集群>"},
+        [("2024", "2", "世界知识产权组织", "001_eba568d0866d8c84", "深圳—香港—广州创新集群")],
+    ),
+    ("quantities", {}, [("“一带一路”国际科学组织联盟", "成员单位", "78", "家"), ("广东省", "国家重大科技基础设施", "10", "个")]),
+    ("dates", {}, [("2023大湾区科学论坛", "held", "2023-05-20"), ("大湾区科学论坛战略咨询委员会", "established", "2022-09")]),
+    ("people", {}, [("倪明选", "香港科技大学（广州）", "University", "1"), ("叶玉如", "香港科技大学", "University")]),
+    ("international", {}, [("中国-新西兰生物医药与健康联合实验室", "Laboratory", "cooperatesWithCountry", "新西兰")]),
+    ("documents", {}, [("003_fae5498d62657f38", "zh-Hant"), ("000_a205b5efdfadfb85", "zh-Hans")]),
+    (
+        "graph_of_document",
+        {"g": f"<{ID}graph/003_fae5498d62657f38>"},
+        [(f"{ID}graph/003_fae5498d62657f38", "中国散裂中子源", "locatedIn", "东莞")],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def store(built_out):
+    return open_store(built_out)
+
+
+def test_at_least_twelve_saved_queries_with_titles_and_all_tested():
+    saved = saved_queries()
+    assert len(saved) >= 12
+    assert all(q.title and q.description for q in saved.values())
+    assert set(saved) == {name for name, _, _ in EXPECTED}
+
+
+def _rows(result, width):
+    return {tuple(row[:width]) for row in result.rows}
+
+
+@pytest.mark.parametrize(("name", "bindings", "expected"), EXPECTED, ids=[e[0] for e in EXPECTED])
+def test_saved_query_rows_on_the_store(store, name, bindings, expected):
+    result = query_store(store, resolve_query(name), bindings)
+    for row in expected:
+        assert row in _rows(result, len(row)), (name, row)
+
+
+RDFLIB_FAST = [e for e in EXPECTED if e[0] not in ("graph_of_document", "cross_border_links")]
+
+
+@pytest.mark.parametrize(("name", "bindings", "expected"), RDFLIB_FAST, ids=[e[0] for e in RDFLIB_FAST])
+def test_both_engines_give_the_same_rows(store, corpus_graph, name, bindings, expected):
+    def values(result):
+        return [[None if t is None else t.toPython() for t in row] for row in result.terms]
+
+    assert values(query_store(store, resolve_query(name), bindings)) == values(
+        run_query(corpus_graph, resolve_query(name), bindings)
+    )
+
+
+def test_bindings_are_values_not_text(store):
+    hostile = '东莞" } UNION { ?s ?p ?o } #@zh-Hans'
+    result = query_store(store, resolve_query("evidence"), {"objectLabel": hostile})
+    assert result.rows == []
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("LOAD <file:///etc/passwd>", "LOAD"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM <file:///etc/passwd>"),
+        ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+    ],
+)
+def test_queries_that_reach_outside_the_graph_are_refused(query, refused):
+    with pytest.raises(QueryError, match=refused.replace("(", r"\(")):
+        check_safe(query)
+
+
+def test_keywords_inside_strings_variables_and_names_are_fine():
+    check_safe('SELECT ?load ?service WHERE { ?load gba:rule "LOAD SERVICE" . # DELETE\n }')
+    check_safe(f"SELECT * FROM <{ID}graph/003_fae5498d62657f38> WHERE {{ ?s ?p ?o }}")
+
+
+@pytest.mark.parametrize("engine", ["store", "rdflib"])
+def test_syntax_error_names_line_and_column(store, corpus_graph, engine):
+    text = "SELECT ?x WHERE {\n  ?x a gba:City .\n  FILTER( }"
+    with pytest.raises(QueryError, match=r"SPARQL syntax error at line 3, column \d+"):
+        query_store(store, text) if engine == "store" else run_query(corpus_graph, text)
+
+
+def test_json_and_xml_results_follow_the_sparql_formats(store):
+    result = query_store(store, "SELECT ?x ?l WHERE { ?x a gba:Facility ; rdfs:label ?l } ORDER BY ?x ?l LIMIT 1")
+    payload = json.loads(format_result(result, "json"))
+    assert payload["head"]["vars"] == ["x", "l"]
+    binding = payload["results"]["bindings"][0]
+    assert binding["x"]["type"] == "uri" and binding["x"]["value"].startswith(ID + "Facility/")
+    assert binding["l"]["type"] == "literal"
+    assert json.loads(format_result(query_store(store, "ASK { ?x a gba:City }"), "json"))["boolean"] is True
+    xml = format_result(result, "xml")
+    assert xml.startswith('<?xml version="1.0"?>') and '<variable name="x"/>' in xml and "<uri>" + ID in xml
+
+
+def test_query_command_formats_and_engines(built_out, capsys):
+    from kg.cli import main
+
+    for args in (["--format", "csv"], ["--format", "tsv", "--engine", "rdflib"], ["--format", "json"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["query", "facilities_by_city", "--out", str(built_out), *args])
+        assert exit_info.value.code == 0
+        assert "中国散裂中子源" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["queries"])
+    listing = capsys.readouterr().out
+    assert "ranking_history\tRanking history of an innovation cluster" in listing
+    with pytest.raises(SystemExit) as exit_info:
+        main(["query", "SELECT ?x WHERE { ?x a }", "--out", str(built_out)])
+    assert exit_info.value.code == 1
+    assert "gbakg: error: SPARQL syntax error at line 1, column" in capsys.readouterr().err

@@ -1,0 +1,123 @@
+"""The SPARQL endpoint, queried with a standard client (SPARQLWrapper) on a free loopback port."""
+
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a a gba:Mention . ?b a gba:Mention . ?c a gba:City }"
+
+
+@pytest.fixture(scope="module")
+def endpoint(built_out):
+    from kg.serve import make_server
+
+    server = make_server(built_out, "127.0.0.1", 0, timeout=0.5, max_rows=50)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def _client(endpoint, query, fmt="json", method="GET"):
+    from SPARQLWrapper import GET, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint + "/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    client.setMethod(POST if method == "POST" else GET)
+    return client
+
+
+PREFIXES = "PREFIX gba: <https://w3id.org/gba-kg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+FACILITY = PREFIXES + 'SELECT ?x WHERE { ?x a gba:Facility ; rdfs:label "中国散裂中子源"@zh-Hans }'
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_select_as_json_over_get_and_post(endpoint, method):
+    result = _client(endpoint, FACILITY, "json", method).query().convert()
+    assert result["results"]["bindings"] == [
+        {"x": {"type": "uri", "value": "https://w3id.org/gba-kg/id/Facility/中国散裂中子源"}}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("xml", "<uri>https://w3id.org/gba-kg/id/Facility/中国散裂中子源</uri>"),
+        ("csv", "https://w3id.org/gba-kg/id/Facility/中国散裂中子源"),
+    ],
+)
+def test_content_negotiation(endpoint, fmt, expected):
+    response = _client(endpoint, FACILITY, fmt).query()
+    body = response.response.read().decode("utf-8")
+    assert expected in body
+    assert response.response.headers["Content-Type"].startswith({"xml": "application/sparql-results+xml", "csv": "text/csv"}[fmt])
+
+
+def test_tsv_by_accept_header(endpoint):
+    from urllib.parse import quote
+
+    request = urllib.request.Request(
+        endpoint + "/sparql?query=" + quote(FACILITY), headers={"Accept": "text/tab-separated-values"}
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Type"].startswith("text/tab-separated-values")
+        assert response.read().decode("utf-8") == "?x\n<https://w3id.org/gba-kg/id/Facility/中国散裂中子源>\n"
+
+
+def test_construct_as_turtle(endpoint):
+    query = PREFIXES + "CONSTRUCT { ?x a gba:Facility } WHERE { ?x a gba:Facility } "
+    graph = _client(endpoint, query, "turtle").query().convert()
+    assert len(graph) >= 10
+
+
+def test_update_is_refused_and_the_server_keeps_serving(endpoint):
+    from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    client = SPARQLWrapper(endpoint + "/sparql")
+    client.setQuery(PREFIXES + "INSERT DATA { <urn:x> a gba:Facility }")
+    client.setMethod(POST)
+    client.setRequestMethod(POSTDIRECTLY)
+    with pytest.raises((SPARQLWrapperException, urllib.error.HTTPError)) as err:
+        client.query()
+    assert "403" in str(err.value) or "read-only" in str(err.value)
+    assert _client(endpoint, FACILITY).query().convert()["results"]["bindings"]
+
+
+def test_bad_query_gets_400_with_line_and_column(endpoint):
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    with pytest.raises(QueryBadFormed) as err:
+        _client(endpoint, "SELECT ?x WHERE {\n ?x a }").query()
+    assert "line 2, column" in str(err.value)
+
+
+def test_service_is_refused(endpoint):
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    with pytest.raises(QueryBadFormed, match="SERVICE is not allowed"):
+        _client(endpoint, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }").query()
+
+
+def test_time_limit_and_row_cap(endpoint):
+    from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
+
+    with pytest.raises((EndPointInternalError, SPARQLWrapperException, urllib.error.HTTPError)) as err:
+        _client(endpoint, PREFIXES + SLOW).query()
+    assert "503" in str(err.value) or "time limit" in str(err.value)
+    capped = _client(endpoint, "SELECT ?s WHERE { ?s ?p ?o }").query()
+    assert capped.response.headers["X-Gbakg-Truncated"] == "true"
+    assert len(capped.convert()["results"]["bindings"]) == 50
+    assert _client(endpoint, FACILITY).query().convert()["results"]["bindings"]
+
+
+def test_explorer_page_is_served(endpoint, built_out):
+    with urllib.request.urlopen(endpoint + "/") as response:
+        assert response.headers["Content-Type"].startswith("text/html")
+        page = response.read().decode("utf-8")
+    assert page == (built_out / "explorer.html").read_text(encoding="utf-8")
+    assert 'id="gbakg-legend"' in page
