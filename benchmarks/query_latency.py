@@ -1,0 +1,152 @@
+"""Saved-query latency on a graph of >= 1 million triples: the Oxigraph store vs rdflib in memory.
+
+The graph is the one built from a corpus (default ``out/graph.ttl``) copied until it has the wanted
+number of triples: each copy renames documents, assertions, mentions and facts, and half of the
+entities, so the copies overlap like documents that name the same places.
+
+    .venv/bin/python benchmarks/query_latency.py [--graph out/graph.ttl] [--triples 1000000] [--runs 20]
+        [--rdflib-limit 120]
+
+Prints, per saved query, the rows, the Oxigraph p50 and p95 over ``--runs`` runs, one rdflib run
+(stopped at ``--rdflib-limit`` seconds) and the ratio between them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rdflib import Literal, URIRef  # noqa: E402
+
+from kg.graph import ID  # noqa: E402
+from kg.query import resolve_query, run_query, saved_queries  # noqa: E402
+from kg.store import query_store  # noqa: E402
+
+BINDINGS = {
+    "evidence": {"subjectLabel": "中国散裂中子源@zh-Hans", "objectLabel": "东莞@zh-Hans"},
+    "ranking_history": {"cluster": f"<{ID}InnovationCluster/深圳—香港—广州创新集群>"},
+    "partners": {"orgLabel": "广东省科学院@zh-Hans"},
+    "graph_of_document": {"g": f"<{ID}graph/003_fae5498d62657f38>"},
+}
+
+
+LABELS = {URIRef("http://www.w3.org/2000/01/rdf-schema#label"), URIRef("http://www.w3.org/2004/02/skos/core#altLabel")}
+
+
+def _stable_hash(text: str) -> int:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).digest()[0]
+
+
+def scaled_ntriples(graph_file: Path, triples: int, target: Path) -> int:
+    from rdflib import Graph
+
+    base = Graph().parse(graph_file, format="turtle")
+    entity_prefix = str(ID)
+    copies = max(1, -(-triples // len(base)))
+    written = 0
+    with target.open("w", encoding="utf-8") as fh:
+        for k in range(copies):
+
+            def rename(term, k=k):
+                if k and isinstance(term, URIRef) and str(term).startswith(entity_prefix):
+                    rest = str(term)[len(entity_prefix) :]
+                    if rest.split("/", 1)[0] in ("doc", "assertion", "mention", "fact", "graph") or _stable_hash(rest) % 2 == 0:
+                        return URIRef(f"{term}~{k}")
+                return term
+
+            for s, p, o in base:
+                s2 = rename(s)
+                if isinstance(o, Literal) and s2 != s and p in LABELS:
+                    o2: object = Literal(f"{o}~{k}", lang=o.language, datatype=o.datatype)
+                else:
+                    o2 = rename(o)
+                fh.write(f"{s2.n3()} {p.n3()} {o2.n3()} .\n")  # type: ignore[attr-defined]
+                written += 1
+    return written
+
+
+def _rdflib_worker(nt: str, names: list[str], queue) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import Graph
+
+    t = time.perf_counter()
+    g = Graph().parse(nt, format="nt")
+    queue.put(("load", time.perf_counter() - t))
+    for name in names:
+        t = time.perf_counter()
+        run_query(g, resolve_query(name), BINDINGS.get(name))
+        queue.put((name, time.perf_counter() - t))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--graph", type=Path, default=ROOT / "out" / "graph.ttl")
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rdflib-limit", type=float, default=120.0)
+    args = parser.parse_args()
+    import pyoxigraph as ox
+
+    with tempfile.TemporaryDirectory() as tmp:
+        nt = Path(tmp) / "graph.nt"
+        t = time.perf_counter()
+        n = scaled_ntriples(args.graph, args.triples, nt)
+        print(f"graph: {n} triples written in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        store = ox.Store(str(Path(tmp) / "store"))
+        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        print(f"oxigraph bulk load: {time.perf_counter() - t:.1f} s")
+        names = [q for q in saved_queries() if q != "graph_of_document"]
+        oxigraph = {}
+        for name in names:
+            print(f"  oxigraph: {name}", file=sys.stderr, flush=True)
+            text = resolve_query(name)
+            rows = len(query_store(store, text, BINDINGS.get(name)).terms)
+            times = []
+            for _ in range(args.runs):
+                t = time.perf_counter()
+                query_store(store, text, BINDINGS.get(name))
+                times.append(time.perf_counter() - t)
+            times.sort()
+            oxigraph[name] = (rows, statistics.median(times), times[int(0.95 * (len(times) - 1))])
+        queue: multiprocessing.Queue = multiprocessing.Queue()
+        worker = multiprocessing.Process(target=_rdflib_worker, args=(str(nt), names, queue))
+        worker.start()
+        rdflib_times: dict[str, float] = {}
+        deadline = None
+        while worker.is_alive() or not queue.empty():
+            try:
+                key, seconds = queue.get(timeout=1)
+            except Exception:
+                if deadline is not None and time.perf_counter() > deadline:
+                    worker.terminate()
+                    break
+                continue
+            rdflib_times[key] = seconds
+            deadline = time.perf_counter() + args.rdflib_limit
+        worker.join()
+        print(f"rdflib parse: {rdflib_times.get('load', float('nan')):.1f} s")
+        print(f"{'query':24} {'rows':>6} {'oxigraph p50':>13} {'p95':>9} {'rdflib':>10} {'ratio':>8}")
+        worst = 0.0
+        for name in names:
+            rows, p50, p95 = oxigraph[name]
+            worst = max(worst, p50)
+            slow = rdflib_times.get(name)
+            slow_text = f"{slow * 1000:8.0f}ms" if slow is not None else f">{args.rdflib_limit:.0f}s".rjust(10)
+            ratio = f"{slow / p50:7.0f}x" if slow is not None else "       -"
+            print(f"{name:24} {rows:6d} {p50 * 1000:11.1f}ms {p95 * 1000:7.1f}ms {slow_text} {ratio}")
+        print(f"slowest saved-query p50 on oxigraph: {worst * 1000:.1f} ms (target <= 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
