@@ -5,7 +5,9 @@ CORPUS ?= ../shared/corpus
 OUT ?= out
 BIN := $(VENV)/bin
 
-.PHONY: run test lint vocab clean
+SYSTEM_PACKAGES := virtuoso-opensource
+
+.PHONY: run test lint vocab clean system-deps
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,11 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 run: $(BIN)/.installed
 	$(BIN)/gbakg build --corpus $(CORPUS) --out $(OUT)
 
-test: $(BIN)/.installed
+# Debian packages the integration tests need (the external SPARQL server); installed once, as root.
+system-deps:
+	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
+
+test: $(BIN)/.installed system-deps
 	$(BIN)/python -m pytest -q
 	$(MAKE) lint
 

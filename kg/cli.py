@@ -154,6 +154,7 @@ def query(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json or xml.")] = "table",
     engine: Annotated[str, typer.Option(help="oxigraph (the store in OUT/store) or rdflib (in memory).")] = "oxigraph",
+    endpoint: Annotated[str, typer.Option(help="Query a remote SPARQL endpoint (after 'gbakg push') instead.")] = "",
 ) -> None:
     """Run a SPARQL query against the built graph and print the result."""
     from .query import FORMATS, format_result, resolve_query
@@ -167,7 +168,11 @@ def query(
             raise QueryError(f"--bind '{item}' is not NAME=VALUE")
         bindings[name.lstrip("?$")] = value
     text = resolve_query(query_spec)
-    if engine == "oxigraph":
+    if endpoint:
+        from .remote import query_endpoint
+
+        result = query_endpoint(endpoint, text, bindings)
+    elif engine == "oxigraph":
         from .store import open_store, query_store
 
         result = query_store(open_store(out, graph), text, bindings)
@@ -179,6 +184,25 @@ def query(
     else:
         raise QueryError(f"unknown engine '{engine}'", hint="use oxigraph or rdflib")
     sys.stdout.write(format_result(result, fmt))
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str, typer.Option(help="The SPARQL 1.1 Graph Store URL (Virtuoso: http://HOST:8890/sparql-graph-crud-auth).")
+    ],
+    out: OutDir = Path("out"),
+    user: Annotated[str, typer.Option(help="User name for the graph store.")] = "",
+    password: Annotated[str, typer.Option(help="Password for the graph store.")] = "",
+    auth: Annotated[str, typer.Option(help="digest or basic.")] = "digest",
+) -> None:
+    """Load the graph built in OUT, named graphs included, into a SPARQL Graph Store server."""
+    from .remote import push as push_graphs
+
+    if auth not in ("digest", "basic"):
+        raise GbaKgError(f"unknown --auth '{auth}'", hint="use digest or basic")
+    for iri, count in push_graphs(out, endpoint, user=user, password=password, auth=auth):
+        _say(f"pushed <{iri}>: {count} triples")
 
 
 @app.command()

@@ -32,6 +32,7 @@ __all__ = [
     "format_result",
     "format_table",
     "parse_term",
+    "picks_graphs",
     "resolve_query",
     "run_query",
     "saved_queries",
@@ -50,6 +51,7 @@ class Result:
     terms: list[list[Node | None]]
     kind: str = "SELECT"
     triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    truncated: bool = False
 
     @property
     def rows(self) -> list[list[str]]:
@@ -109,10 +111,23 @@ _STRINGS_AND_COMMENTS = re.compile(
 _FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?<([^>]*)>", re.I)
 
 
+def _code(text: str) -> str:
+    return _STRINGS_AND_COMMENTS.sub(lambda m: m.group() if m.group().startswith("<") else " ", text)
+
+
+def picks_graphs(text: str) -> bool:
+    """Whether the query chooses its own graphs (``GRAPH`` or ``FROM``), ignoring comments, strings and IRIs.
+
+    >>> picks_graphs("SELECT * WHERE { ?s ?p 'FROM' } # from the graph"), picks_graphs("SELECT * FROM <g> WHERE {}")
+    (False, True)
+    """
+    return re.search(r"(?<![?$:\w])(GRAPH|FROM)\b", re.sub(r"<[^>\s]*>", " ", _code(text)), re.I) is not None
+
+
 def check_safe(text: str) -> None:
     """Refuse queries that would reach outside the graph: ``SERVICE``, ``LOAD`` and any update,
     and ``FROM`` an IRI that is not one of this graph's named graphs."""
-    code = _STRINGS_AND_COMMENTS.sub(lambda m: m.group() if m.group().startswith("<") else " ", text)
+    code = _code(text)
     keywords = re.sub(r"<[^>\s]*>", " ", code)
     for word in ("SERVICE", "LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD"):
         if re.search(rf"(?<![?$:\w]){word}\b", keywords, re.I):

@@ -8,20 +8,21 @@ is cut (``X-Gbakg-Truncated: true``); none of them stops the server.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import replace
+import queue
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import QueryError
-from .query import Result, format_result
+from .query import Result, check_safe, format_result
 from .store import open_store, query_store
 
-__all__ = ["MEDIA_TYPES", "SparqlServer", "choose_format", "make_server"]
+__all__ = ["MEDIA_TYPES", "QueryWorkers", "SparqlServer", "choose_format", "make_server"]
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -63,24 +64,92 @@ def choose_format(accept: str) -> str:
     return min(choices)[2] if choices else "json"
 
 
+def _query_worker(out_dir: str, conn: Connection) -> None:
+    store = open_store(out_dir)
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if request is None:
+            return
+        text, max_rows = request
+        try:
+            conn.send(("ok", query_store(store, text, max_rows=max_rows)))
+        except QueryError as err:
+            conn.send(("error", str(err)))
+
+
+class _Worker:
+    def __init__(self, context: SpawnContext, out_dir: Path) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_query_worker, args=(str(out_dir), child), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+class QueryWorkers:
+    """Queries run in worker processes; one past the time limit is stopped by ending its process, and a
+    fresh worker takes its place, so a runaway query costs no CPU after its answer (503) is sent."""
+
+    def __init__(self, out_dir: Path, size: int) -> None:
+        self.out_dir = out_dir
+        self.context = get_context("spawn")
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(size):
+            self.idle.put(_Worker(self.context, out_dir))
+
+    def run(self, text: str, *, timeout: float, max_rows: int) -> Result:
+        worker = self.idle.get()
+        try:
+            worker.conn.send((text, max_rows))
+            if not worker.conn.poll(timeout):
+                worker.stop()
+                worker = _Worker(self.context, self.out_dir)
+                raise QueryTimeout
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.stop()
+            worker = _Worker(self.context, self.out_dir)
+            raise QueryError("the query worker failed; try again") from None
+        finally:
+            self.idle.put(worker)
+        if status == "error":
+            raise QueryError(payload)
+        return payload  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get_nowait().stop()
+
+
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], out_dir: Path, *, timeout: float, max_rows: int, workers: int = 4) -> None:
+    def __init__(self, address: tuple[str, int], out_dir: Path, *, timeout: float, max_rows: int, workers: int = 2) -> None:
+        open_store(out_dir)  # (re)builds the store once, before the workers open it read-only
         super().__init__(address, _Handler)
         self.out_dir = out_dir
-        self.store = open_store(out_dir)
         self.query_timeout = timeout
         self.max_rows = max_rows
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gbakg-query")
+        self.workers = QueryWorkers(out_dir, workers)
 
     def server_close(self) -> None:
         super().server_close()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.workers.close()
 
     def run(self, text: str) -> Result:
-        future = self.pool.submit(query_store, self.store, text)
-        return future.result(timeout=self.query_timeout)
+        check_safe(text)
+        return self.workers.run(text, timeout=self.query_timeout, max_rows=self.max_rows)
 
 
 def make_server(
@@ -158,16 +227,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             result = self.server.run(queries[0])
-        except FutureTimeout:
+        except QueryTimeout:
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, f"the query ran past the time limit of {self.server.query_timeout:g} s")
             return
         except QueryError as err:
             self._error(HTTPStatus.BAD_REQUEST, str(err))
             return
-        headers = {}
-        if len(result.terms) > self.server.max_rows or len(result.triples) > self.server.max_rows:
-            result = replace(result, terms=result.terms[: self.server.max_rows], triples=result.triples[: self.server.max_rows])
-            headers["X-Gbakg-Truncated"] = "true"
+        headers = {"X-Gbakg-Truncated": "true"} if result.truncated else {}
         if result.kind in ("CONSTRUCT", "DESCRIBE"):
             self._send(HTTPStatus.OK, format_result(result, "json"), "text/turtle", headers)
             return

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -136,8 +137,9 @@ def _from_ox(term: Any) -> Node | None:
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
-def query_store(store: Any, text: str, bindings: dict[str, str] | None = None) -> Result:
-    """Run a query on an Oxigraph store; ``bindings`` are substituted as values, never as text."""
+def query_store(store: Any, text: str, bindings: dict[str, str] | None = None, *, max_rows: int | None = None) -> Result:
+    """Run a query on an Oxigraph store; ``bindings`` are substituted as values, never as text.
+    With ``max_rows``, reading stops after that many rows or triples and the result says it was cut."""
     ox = _ox()
     check_safe(text)
     substitutions = {ox.Variable(k): _to_ox(parse_term(v)) for k, v in (bindings or {}).items()}
@@ -159,8 +161,13 @@ def query_store(store: Any, text: str, bindings: dict[str, str] | None = None) -
         raise QueryError(f"query failed: {message[:300]}") from None
     if isinstance(answer, ox.QueryBoolean):
         return Result(["ask"], [[Literal(bool(answer))]], kind="ASK")
+    limit = None if max_rows is None else max_rows + 1
     if isinstance(answer, ox.QueryTriples):
-        triples = sorted((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in answer)
-        return Result(["subject", "predicate", "object"], [], kind="CONSTRUCT", triples=triples)  # type: ignore[arg-type]
+        read = list(islice(answer, limit))
+        cut = max_rows is not None and len(read) > max_rows
+        triples = sorted((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in read[:max_rows])
+        return Result(["subject", "predicate", "object"], [], kind="CONSTRUCT", triples=triples, truncated=cut)  # type: ignore[arg-type]
     variables = [v.value for v in answer.variables]
-    return Result(variables, [[_from_ox(solution[v]) for v in variables] for solution in answer])
+    rows = [[_from_ox(solution[v]) for v in variables] for solution in islice(answer, limit)]
+    cut = max_rows is not None and len(rows) > max_rows
+    return Result(variables, rows[:max_rows], truncated=cut)

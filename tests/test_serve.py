@@ -10,15 +10,20 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a a gba:Mention . ?b a gba:Mention . ?c
 
 
 @pytest.fixture(scope="module")
-def endpoint(built_out):
+def server(built_out):
     from kg.serve import make_server
 
     server = make_server(built_out, "127.0.0.1", 0, timeout=0.5, max_rows=50)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def endpoint(server):
+    return f"http://127.0.0.1:{server.server_port}"
 
 
 def _client(endpoint, query, fmt="json", method="GET"):
@@ -103,12 +108,19 @@ def test_service_is_refused(endpoint):
         _client(endpoint, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }").query()
 
 
-def test_time_limit_and_row_cap(endpoint):
+def _worker_pids(server):
+    return sorted(worker.process.pid for worker in list(server.workers.idle.queue))
+
+
+def test_time_limit_and_row_cap(server, endpoint):
     from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
+    before = _worker_pids(server)
     with pytest.raises((EndPointInternalError, SPARQLWrapperException, urllib.error.HTTPError)) as err:
         _client(endpoint, PREFIXES + SLOW).query()
     assert "503" in str(err.value) or "time limit" in str(err.value)
+    after = _worker_pids(server)
+    assert len(after) == len(before) and len(set(before) - set(after)) == 1  # the runaway query's process was ended
     capped = _client(endpoint, "SELECT ?s WHERE { ?s ?p ?o }").query()
     assert capped.response.headers["X-Gbakg-Truncated"] == "true"
     assert len(capped.convert()["results"]["bindings"]) == 50
