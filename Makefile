@@ -5,9 +5,9 @@ CORPUS ?= ../shared/corpus
 OUT ?= out
 BIN := $(VENV)/bin
 
-SYSTEM_PACKAGES := virtuoso-opensource
+SYSTEM_PACKAGES := virtuoso-opensource fonts-wqy-microhei
 
-.PHONY: run test lint vocab clean system-deps
+.PHONY: run test lint vocab clean system-deps fonts
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +15,17 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-run: $(BIN)/.installed
+run: $(BIN)/.installed fonts
 	$(BIN)/gbakg build --corpus $(CORPUS) --out $(OUT)
 
-# Debian packages the integration tests need (the external SPARQL server); installed once, as root.
+# A CJK font for Chinese labels in the report's charts; best effort (needs root and apt), charts fall back without it.
+fonts:
+	-@dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || echo "no CJK font installed: chart labels fall back to English"
+
+# Debian packages the tests need (the external SPARQL server, a CJK font for the charts); installed once, as root.
 system-deps:
-	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 test: $(BIN)/.installed system-deps
 	$(BIN)/python -m pytest -q

@@ -260,12 +260,19 @@ def serve(
 
 
 @app.command()
-def report(out: OutDir = Path("out"), seed: Annotated[int, typer.Option(help="Seed for sampled measures.")] = 0) -> None:
-    """Write report.md and centrality.csv from OUT/graph.ttl."""
+def report(
+    out: OutDir = Path("out"),
+    seed: Annotated[int, typer.Option(help="Seed for sampled measures, communities and the stability check.")] = 0,
+    cooccurrence: Annotated[bool, typer.Option(help="Count mentionedWith (same sentence) edges, weighted by count.")] = False,
+    directed: Annotated[bool, typer.Option(help="Analyse the directed graph (subject -> object).")] = False,
+    engine: Annotated[str, typer.Option(help="auto (igraph above 5,000 nodes), networkx or igraph.")] = "auto",
+) -> None:
+    """Write report.md, report.html, centrality.csv and centrality.json from OUT/graph.ttl."""
     from .graph import load_graph
     from .report import write_report
 
-    for path in write_report(load_graph(out / "graph.ttl"), out, seed=seed):
+    graph = load_graph(_graph_file(out, None))
+    for path in write_report(graph, out, seed=seed, cooccurrence=cooccurrence, directed=directed, engine=engine):
         _say(f"wrote {path}")
 
 

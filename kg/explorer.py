@@ -14,31 +14,11 @@ import networkx as nx
 from rdflib import Graph
 
 from .analytics import centrality, project
+from .charts import TYPE_COLOURS
 from .io import write_atomic
 
 __all__ = ["TYPE_COLOURS", "render_explorer", "write_explorer"]
 
-TYPE_COLOURS = {
-    "Region": "#8dd3c7",
-    "City": "#1f78b4",
-    "District": "#a6cee3",
-    "Country": "#6a3d9a",
-    "CooperationZone": "#33a02c",
-    "ScienceCity": "#b2df8a",
-    "Laboratory": "#e31a1c",
-    "Facility": "#fb9a99",
-    "University": "#ff7f00",
-    "ResearchInstitute": "#fdbf6f",
-    "Company": "#b15928",
-    "GovernmentBody": "#cab2d6",
-    "InternationalOrganization": "#ffff99",
-    "Alliance": "#bc80bd",
-    "Event": "#fccde5",
-    "Program": "#d9d9d9",
-    "InnovationCluster": "#80b1d3",
-    "Infrastructure": "#bebada",
-    "Person": "#ccebc5",
-}
 _EXTERNAL = re.compile(r"<(?:link|script)\b[^>]*(?:href|src)\s*=\s*\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.S)
 
 

@@ -119,19 +119,30 @@ def _to_ox(term: URIRef | Literal) -> Any:
 
 
 def _from_ox(term: Any) -> Node | None:
-    ox = _ox()
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
+    kind = type(term).__name__
+    if kind == "NamedNode":
         return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
+    if kind == "BlankNode":
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+    if datatype == _XSD_STRING:
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype))
+
+
+class _Converter(dict[Any, Node | None]):
+    """Oxigraph terms to rdflib terms, each distinct term converted once per answer."""
+
+    def __missing__(self, term: Any) -> Node | None:
+        value = self[term] = _from_ox(term)
+        return value
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
@@ -165,9 +176,11 @@ def query_store(store: Any, text: str, bindings: dict[str, str] | None = None, *
     if isinstance(answer, ox.QueryTriples):
         read = list(islice(answer, limit))
         cut = max_rows is not None and len(read) > max_rows
-        triples = sorted((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in read[:max_rows])
+        convert = _Converter()
+        triples = sorted((convert[t.subject], convert[t.predicate], convert[t.object]) for t in read[:max_rows])
         return Result(["subject", "predicate", "object"], [], kind="CONSTRUCT", triples=triples, truncated=cut)  # type: ignore[arg-type]
     variables = [v.value for v in answer.variables]
-    rows = [[_from_ox(solution[v]) for v in variables] for solution in islice(answer, limit)]
+    convert = _Converter()
+    rows = [[convert[term] for term in solution] for solution in islice(answer, limit)]
     cut = max_rows is not None and len(rows) > max_rows
     return Result(variables, rows[:max_rows], truncated=cut)

@@ -58,7 +58,16 @@ def test_rebuild_reextracts_only_the_changed_document(tmp_path):
     assert (entity_iri("ResearchInstitute", "澳门科学馆"), GBA.locatedIn, entity_iri("District", "澳门半岛")) in ds.graph(
         graph_iri(changed.stem)
     )
-    assert {p.name for p in written} == {"graph.ttl", "graph.trig", "store", "report.md", "centrality.csv", "explorer.html"}
+    assert {p.name for p in written} == {
+        "graph.ttl",
+        "graph.trig",
+        "store",
+        "report.md",
+        "report.html",
+        "centrality.csv",
+        "centrality.json",
+        "explorer.html",
+    }
 
 
 def test_a_changed_extractor_invalidates_the_cache(tmp_path):

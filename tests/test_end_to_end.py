@@ -109,7 +109,7 @@ def test_report_lists_top_entities_with_document_counts(built_out):
     top = [line for line in report.splitlines() if line.startswith("| 1 |")]
     assert top and re.search(r"\| \d+ \|$", top[0])
     header, *rows = (built_out / "centrality.csv").read_text(encoding="utf-8").splitlines()
-    assert header == "rank,iri,label,type,n_docs,degree,weighted_degree,betweenness,pagerank"
+    assert header.startswith("rank,iri,label,type,city,n_docs,n_facts,degree,weighted_degree,betweenness,closeness,pagerank")
     labels = {row.split(",")[2] for row in rows}
     assert {"深圳", "广州", "香港"} <= labels
 
