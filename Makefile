@@ -5,7 +5,7 @@ CORPUS ?= ../shared/corpus
 OUT ?= out
 BIN := $(VENV)/bin
 
-SYSTEM_PACKAGES := virtuoso-opensource fonts-wqy-microhei
+SYSTEM_PACKAGES := virtuoso-opensource fonts-wqy-microhei chromium
 
 .PHONY: run test lint vocab clean system-deps fonts
 
@@ -22,7 +22,7 @@ run: $(BIN)/.installed fonts
 fonts:
 	-@dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || echo "no CJK font installed: chart labels fall back to English"
 
-# Debian packages the tests need (the external SPARQL server, a CJK font for the charts); installed once, as root.
+# Debian packages the tests need (the external SPARQL server, a CJK font for the charts, a browser for the explorer); installed once, as root.
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi

@@ -277,12 +277,21 @@ def report(
 
 
 @app.command()
-def explore(out: OutDir = Path("out"), seed: Annotated[int, typer.Option(help="Seed of the layout.")] = 0) -> None:
+def explore(
+    out: OutDir = Path("out"),
+    seed: Annotated[int, typer.Option(help="Seed of the layout and of sampled betweenness.")] = 0,
+    size_by: Annotated[str, typer.Option(help="Node size: pagerank, betweenness or degree.")] = "pagerank",
+    max_nodes: Annotated[int, typer.Option(help="Draw at most this many entities (the top ones by --size-by).")] = 2000,
+    focus: Annotated[str, typer.Option(help="Show only the neighbourhood of this entity (label, alias or IRI).")] = "",
+    hops: Annotated[int, typer.Option(help="With --focus: how many hops around it.")] = 1,
+) -> None:
     """Write the self-contained explorer page OUT/explorer.html from OUT/graph.ttl."""
     from .explorer import write_explorer
     from .graph import load_graph
 
-    _say(f"wrote {write_explorer(load_graph(out / 'graph.ttl'), out / 'explorer.html', seed=seed)}")
+    graph = load_graph(_graph_file(out, None))
+    path = write_explorer(graph, out / "explorer.html", seed=seed, size_by=size_by, max_nodes=max_nodes, focus=focus, hops=hops)
+    _say(f"wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> None:

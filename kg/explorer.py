@@ -1,83 +1,300 @@
 """The interactive explorer page (the only module that imports pyvis).
 
-The page is self-contained: vis-network is inlined and every link to a CDN is removed,
-so it opens with no network. Every piece of document text is HTML-escaped.
+The page is self-contained: vis-network is inlined and every link to a CDN is removed, so it opens
+with no network. Positions are computed in Python and physics is off, so a large graph draws at once.
+Document text reaches the page only as JSON (with ``<``, ``>`` and ``&`` escaped) and as canvas or
+``textContent`` text, never as HTML, so a name such as ``<img src=x onerror=alert(1)>`` stays text.
 """
 
 from __future__ import annotations
 
-import html
+import json
+import random
 import re
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import PROV
 
-from .analytics import centrality, project
+from .analytics import EXACT_LIMIT, TYPED_PREDICATES, betweenness, pagerank, project, sample_sources
 from .charts import TYPE_COLOURS
+from .errors import GbaKgError
 from .io import write_atomic
+from .vocab import GBA
 
-__all__ = ["TYPE_COLOURS", "render_explorer", "write_explorer"]
+__all__ = [
+    "PREDICATE_COLOURS",
+    "SIZE_MEASURES",
+    "TYPE_COLOURS",
+    "ExplorerData",
+    "explorer_data",
+    "render_explorer",
+    "write_explorer",
+]
 
+SIZE_MEASURES = ("pagerank", "betweenness", "degree")
+PREDICATE_COLOURS = {
+    "locatedIn": "#1f78b4",
+    "partOf": "#33a02c",
+    "initiatedBy": "#e31a1c",
+    "hostedBy": "#ff7f00",
+    "partnerOf": "#6a3d9a",
+    "fundedBy": "#b15928",
+    "servesUsersFrom": "#fb9a99",
+    "affiliatedWith": "#a6cee3",
+    "ranks": "#b2df8a",
+    "cooperatesWithCountry": "#cab2d6",
+    "mentionedWith": "#bbbbbb",
+}
+EDGE_LABEL_LIMIT = 1000
 _EXTERNAL = re.compile(r"<(?:link|script)\b[^>]*(?:href|src)\s*=\s*\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.S)
+_NS = str(GBA._NS)
 
 
-def _legend(types: list[str]) -> str:
-    items = "".join(
-        f'<span class="gbakg-legend-item"><span style="background:{TYPE_COLOURS.get(t, "#999")}"></span>{html.escape(t)}</span>'
-        for t in types
-    )
-    return (
-        "<style>#gbakg-legend{font:13px sans-serif;padding:6px;display:flex;flex-wrap:wrap;gap:10px}"
-        ".gbakg-legend-item span{display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:4px;"
-        "vertical-align:middle}</style>"
-        f'<div id="gbakg-legend">{items}</div>'
-    )
+@dataclass
+class ExplorerData:
+    """What the page shows: nodes and edges with their evidence, and what was left out."""
+
+    nodes: dict[str, dict[str, Any]]
+    edges: list[dict[str, Any]]
+    total_nodes: int
+    size_by: str
+    note: str
 
 
-def render_explorer(graph: Graph, *, seed: int = 0, max_nodes: int = 2000) -> str:
-    """HTML of the explorer for an RDF graph: nodes coloured by type, sized by PageRank."""
+def _json_for_html(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _evidence(graph: Graph) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    doc_ids = {d: str(i) for d, i in graph.subject_objects(GBA.documentId)}
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for a in graph.subjects(RDF.type, GBA.Assertion):
+        s, p, o = graph.value(a, RDF.subject), graph.value(a, RDF.predicate), graph.value(a, RDF.object)
+        doc = graph.value(a, PROV.wasDerivedFrom)
+        sentence = graph.value(a, GBA.sentence)
+        start = graph.value(a, GBA.startOffset)
+        found[(str(s), str(p)[len(_NS) :], str(o))].append(
+            {
+                "doc": doc_ids.get(doc, str(doc)) if doc is not None else "",
+                "sentence": str(sentence) if sentence is not None else "",
+                "start": int(start.toPython()) if isinstance(start, Literal) else 0,
+            }
+        )
+    for items in found.values():
+        items.sort(key=lambda e: (e["doc"], e["start"], e["sentence"]))
+    return found
+
+
+def _neighbourhood(G: nx.Graph, focus: str, hops: int) -> set[str]:
+    wanted = focus.strip()
+    matches = [v for v, a in G.nodes(data=True) if v == wanted or wanted in a.get("labels", {}).values()]
+    if not matches:
+        matches = [v for v, a in G.nodes(data=True) if wanted in a.get("aliases", [])]
+    if not matches:
+        raise GbaKgError(f"no entity named '{focus}' in the graph", hint="give a label, an alias or an IRI")
+    keep: set[str] = set()
+    for v in sorted(matches):
+        keep |= set(nx.single_source_shortest_path_length(G, v, cutoff=hops))
+    return keep
+
+
+def explorer_data(
+    graph: Graph,
+    *,
+    size_by: str = "pagerank",
+    max_nodes: int = 2000,
+    focus: str = "",
+    hops: int = 1,
+    seed: int = 0,
+) -> ExplorerData:
+    """Nodes (labels, aliases, class, city, measures, up to five evidence sentences) and edges (one
+    per relation, with its evidence) of the top ``max_nodes`` entities by ``size_by``, or of the
+    neighbourhood of ``focus`` within ``hops`` (typed relations and co-occurrence both count)."""
+    if size_by not in SIZE_MEASURES:
+        raise GbaKgError(f"unknown --size-by '{size_by}'", hint="use pagerank, betweenness or degree")
+    G = project(graph)
+    for v in G:
+        G.nodes[v]["aliases"] = sorted({str(a) for a in graph.objects(URIRef(v), SKOS.altLabel)})
+    n = G.number_of_nodes()
+    sources = sample_sources(G, 256, seed) if n > EXACT_LIMIT else None
+    measures = {
+        "pagerank": pagerank(G),
+        "betweenness": betweenness(G, sources=sources),
+        "degree": {v: float(d) for v, d in G.degree()},
+    }
+    evidence = _evidence(graph)
+    wanted = set(TYPED_PREDICATES) | {"mentionedWith"}
+    relations = sorted(k for k in evidence if k[1] in wanted and k[0] in G and k[2] in G and k[0] != k[2])
+    if focus:
+        reach = nx.Graph()
+        reach.add_nodes_from(G.nodes(data=True))
+        reach.add_edges_from((s, o) for s, _, o in relations)
+        keep = _neighbourhood(reach, focus, hops)
+        note = f"Neighbourhood of {focus} within {hops} hop{'s' if hops != 1 else ''}: {len(keep)} of {n} entities."
+    else:
+        ranked = sorted(G, key=lambda v: (-measures[size_by][v], v))
+        keep = set(ranked[:max_nodes])
+        note = f"Showing the top {len(keep)} of {n} entities by {size_by}." if len(keep) < n else f"Showing all {n} entities."
+    per_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s, p, o in relations:
+        if p != "mentionedWith":
+            for e in evidence[(s, p, o)]:
+                per_node[s].append(e)
+                per_node[o].append(e)
+    for s, p, o in relations:
+        if p == "mentionedWith":
+            for e in evidence[(s, p, o)]:
+                per_node[s].append(e)
+                per_node[o].append(e)
+    nodes = {}
+    for v in sorted(keep):
+        a = G.nodes[v]
+        seen: list[dict[str, Any]] = []
+        for e in per_node.get(v, []):
+            if all(e["sentence"] != x["sentence"] for x in seen):
+                seen.append(e)
+            if len(seen) == 5:
+                break
+        nodes[v] = {
+            "label": a["label"],
+            "labels": a["labels"],
+            "aliases": a["aliases"],
+            "type": a["type"],
+            "city": a["city"],
+            "documents": a["docs"],
+            "measures": {m: round(measures[m][v], 6) for m in SIZE_MEASURES},
+            "evidence": [{"doc": e["doc"], "sentence": e["sentence"]} for e in seen],
+        }
+    edges = []
+    for i, (s, p, o) in enumerate(r for r in relations if r[0] in keep and r[2] in keep):
+        items = evidence[(s, p, o)]
+        edges.append(
+            {
+                "id": f"e{i}",
+                "from": s,
+                "to": o,
+                "predicate": p,
+                "count": len(items),
+                "evidence": [{"doc": e["doc"], "sentence": e["sentence"]} for e in items[:3]],
+            }
+        )
+    return ExplorerData(nodes, edges, n, size_by, note)
+
+
+def _layout(nodes: list[str], edges: list[tuple[str, str]], seed: int) -> dict[str, tuple[float, float]]:
+    if not nodes:
+        return {}
+    if len(nodes) <= 1000:
+        H = nx.Graph()
+        H.add_nodes_from(nodes)
+        H.add_edges_from(edges)
+        return {v: (float(x), float(y)) for v, (x, y) in nx.spring_layout(H, seed=seed).items()}
+    import igraph
+
+    index = {v: i for i, v in enumerate(nodes)}
+    g = igraph.Graph(n=len(nodes), edges=sorted({tuple(sorted((index[u], index[v]))) for u, v in edges if u != v}))
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        coords = g.layout_drl().coords
+    finally:
+        igraph.set_random_number_generator(random)
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    return {v: ((c[0] - min(xs)) / span * 2 - 1, (c[1] - min(ys)) / span * 2 - 1) for v, c in zip(nodes, coords, strict=True)}
+
+
+def _asset(name: str) -> str:
+    return (files("kg") / "explorer_assets" / name).read_text(encoding="utf-8")
+
+
+def render_explorer(data: ExplorerData, *, seed: int = 0) -> str:
+    """The HTML page of the explorer for ``data``."""
     from pyvis.network import Network
 
-    G = project(graph)
-    measures = centrality(G, seed=seed)["measures"]
-    keep = sorted(G, key=lambda v: (-measures[v]["pagerank"], v))[:max_nodes]
-    H = G.subgraph(keep)
-    positions = nx.spring_layout(H, seed=seed, k=None) if H.number_of_nodes() else {}
-    net = Network(height="800px", width="100%", directed=False, cdn_resources="in_line", heading="")
-    top = max((measures[v]["pagerank"] for v in H), default=1.0) or 1.0
-    for v in sorted(H):
-        a = H.nodes[v]
-        m = measures[v]
-        title = "\n".join(
-            [
-                html.escape(a["label"]),
-                f"type: {a['type']}",
-                f"documents: {a['n_docs']}",
-                f"PageRank: {m['pagerank']:.4f}",
-                f"betweenness: {m['betweenness']:.4f}",
-                f"degree: {m['degree']}",
-            ]
-        )
-        x, y = positions.get(v, (0.0, 0.0))
+    order = sorted(data.nodes)
+    positions = _layout(order, [(e["from"], e["to"]) for e in data.edges], seed)
+    scale = 150 * max(len(order), 1) ** 0.5
+    net = Network(height="780px", width="100%", directed=True, cdn_resources="in_line", heading="")
+    values = [data.nodes[v]["measures"][data.size_by] for v in order]
+    top = max(values, default=1.0) or 1.0
+    for v in order:
+        node = data.nodes[v]
+        x, y = positions[v]
         net.add_node(
             v,
-            label=html.escape(a["label"]),
-            title=title,
-            color=TYPE_COLOURS.get(a["type"], "#999999"),
-            size=8 + 30 * (m["pagerank"] / top),
-            x=float(x) * 1000,
-            y=float(y) * 1000,
-            group=a["type"],
+            label=node["label"],
+            title=f"{node['label']} ({node['type']})",
+            color=TYPE_COLOURS.get(node["type"], "#999999"),
+            size=6 + 30 * (node["measures"][data.size_by] / top),
+            x=round(x * scale, 2),
+            y=round(y * scale, 2),
+            physics=False,
         )
-    for u, v, d in sorted(H.edges(data=True)):
-        net.add_edge(u, v, title=html.escape(", ".join(d["predicates"])), value=d["weight"])
-    net.toggle_physics(False)
-    page = net.generate_html(notebook=False)
-    page = _EXTERNAL.sub("", page)
-    types = sorted({H.nodes[v]["type"] for v in H})
-    return page.replace("<body>", "<body>\n" + _legend(types), 1)
+    labelled = len(data.edges) <= EDGE_LABEL_LIMIT
+    for e in data.edges:
+        co = e["predicate"] == "mentionedWith"
+        net.add_edge(
+            e["from"],
+            e["to"],
+            id=e["id"],
+            predicate=e["predicate"],
+            title=f"{e['predicate']} ({e['count']})",
+            label=e["predicate"] if labelled and not co else "",
+            color=PREDICATE_COLOURS.get(e["predicate"], "#999999"),
+            dashes=co,
+            hidden=co,
+            arrows="" if co else "to",
+            width=1 + min(e["count"], 5) * 0.5 if co else 1.5,
+        )
+    net.set_options(
+        json.dumps(
+            {
+                "physics": {"enabled": False},
+                "edges": {"smooth": False, "font": {"size": 9, "align": "middle"}},
+                "nodes": {"shape": "dot", "font": {"size": 12}},
+                "interaction": {"hover": True, "hideEdgesOnDrag": len(data.edges) > 2000, "tooltipDelay": 150},
+                "layout": {"improvedLayout": False},
+            }
+        )
+    )
+    page = _EXTERNAL.sub("", net.generate_html(notebook=False))
+    types = sorted({n["type"] for n in data.nodes.values()})
+    predicates = sorted({e["predicate"] for e in data.edges})
+    payload = {
+        "nodes": data.nodes,
+        "edges": {e["id"]: e for e in data.edges},
+        "types": {t: TYPE_COLOURS.get(t, "#999999") for t in types},
+        "predicates": {p: PREDICATE_COLOURS.get(p, "#999999") for p in predicates},
+        "note": data.note,
+        "sizeBy": data.size_by,
+    }
+    controls = _asset("controls.html")
+    script = _asset("explorer.js")
+    style = _asset("explorer.css")
+    head = f"<style>{style}</style>\n"
+    body = f'{controls}\n<script type="application/json" id="gbakg-data">{_json_for_html(payload)}</script>\n'
+    page = page.replace("</head>", head + "</head>", 1)
+    page = page.replace("<body>", "<body>\n" + body, 1)
+    return page.replace("</body>", f"<script>{script}</script>\n</body>", 1)
 
 
-def write_explorer(graph: Graph, path: str | Path, *, seed: int = 0) -> Path:
-    return write_atomic(path, render_explorer(graph, seed=seed))
+def write_explorer(
+    graph: Graph,
+    path: str | Path,
+    *,
+    seed: int = 0,
+    size_by: str = "pagerank",
+    max_nodes: int = 2000,
+    focus: str = "",
+    hops: int = 1,
+) -> Path:
+    data = explorer_data(graph, size_by=size_by, max_nodes=max_nodes, focus=focus, hops=hops, seed=seed)
+    return write_atomic(path, render_explorer(data, seed=seed))
