@@ -1,6 +1,8 @@
 """Integration with an external SPARQL server: push the graph to Virtuoso Open Source and compare the
 saved queries there with the embedded store. Virtuoso is installed by `make test` (Debian package)."""
 
+import re
+
 import pytest
 
 from kg.query import resolve_query, saved_queries
@@ -73,3 +75,19 @@ def test_push_without_credentials_names_the_problem(server, built_out, capsys):
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert "answered 401" in err and "--user" in err
+
+
+def test_readme_external_server_examples_run(server, built_out, capsys):
+    from kg.cli import main
+
+    from .test_docs import example_commands
+
+    examples = [args for args in example_commands() if args[0] == "push" or "--endpoint" in args]
+    assert {args[0] for args in examples} == {"push", "query"}
+    for args in examples:
+        local = [re.sub(r"http://127\.0\.0\.1:\d+", server, a) for a in args] + ["--out", str(built_out)]
+        with pytest.raises(SystemExit) as exit_info:
+            main(local)
+        captured = capsys.readouterr()
+        assert exit_info.value.code == 0, captured.err
+        assert captured.out.strip()
