@@ -21,18 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.explorer import ExplorerData, render_explorer  # noqa: E402
+from kg.explorer import HEADLESS_ARGS, HEADLESS_CHROMIUM, ExplorerData, render_explorer  # noqa: E402
 
 TYPES = ["Laboratory", "University", "Company", "ResearchInstitute", "Facility", "City", "Event", "Program"]
 PREDICATES = ["locatedIn", "partOf", "partnerOf", "hostedBy", "affiliatedWith"]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def synthetic(nodes: int, edges: int, seed: int = 0) -> ExplorerData:
@@ -79,7 +71,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=HEADLESS_CHROMIUM, args=list(HEADLESS_ARGS))
         for pair in args.sizes.split(","):
             nodes, edges = (int(x) for x in pair.split(":"))
             t = time.perf_counter()

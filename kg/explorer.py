@@ -28,6 +28,8 @@ from .io import write_atomic
 from .vocab import GBA
 
 __all__ = [
+    "HEADLESS_ARGS",
+    "HEADLESS_CHROMIUM",
     "PREDICATE_COLOURS",
     "SIZE_MEASURES",
     "TYPE_COLOURS",
@@ -52,6 +54,15 @@ PREDICATE_COLOURS = {
     "mentionedWith": "#bbbbbb",
 }
 EDGE_LABEL_LIMIT = 1000
+HEADLESS_CHROMIUM = "/usr/bin/chromium"
+HEADLESS_ARGS = (  # keep Debian's Chromium quiet and offline when the page is checked headless
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 _EXTERNAL = re.compile(r"<(?:link|script)\b[^>]*(?:href|src)\s*=\s*\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.S)
 _NS = str(GBA._NS)
 

@@ -8,20 +8,11 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from kg.explorer import explorer_data, render_explorer
+from kg.explorer import HEADLESS_ARGS, HEADLESS_CHROMIUM, explorer_data, render_explorer
 from kg.vocab import GBA
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = "<img src=x onerror=alert(1)>"
 NS = "https://w3id.org/gba-kg/id/"
 
@@ -99,10 +90,10 @@ def test_page_is_self_contained_and_hostile_text_is_never_markup():
 @pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
+    if not Path(HEADLESS_CHROMIUM).exists():
         pytest.skip("chromium is not installed (make test installs Debian's chromium)")
     p = playwright.sync_playwright().start()
-    chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    chromium = p.chromium.launch(executable_path=HEADLESS_CHROMIUM, args=list(HEADLESS_ARGS))
     yield chromium
     chromium.close()
     p.stop()
