@@ -56,41 +56,68 @@ def _cache_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / CACHE_DIR / f"{doc_id}.json"
 
 
+def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> DocumentRecord | None:
+    cache = _cache_path(out_dir, raw.doc_id)
+    if not cache.is_file():
+        return None
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("sha256") == raw.sha256 and cached.get("fingerprint") == fingerprint:
+            record = record_from_dict(cached["record"])
+            return record if record.info.path == raw.path else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+def _extracted(
+    raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], jobs: int
+) -> Iterator[DocumentRecord]:
+    if jobs <= 1 or len(raws) <= 1:
+        yield from map(extractor, raws)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(raws)), mp_context=get_context("spawn")) as pool:
+        yield from pool.map(extractor, raws)
+
+
 def load_records(
     paths: list[Path],
     out_dir: Path,
     extractor: Callable[[RawDocument], DocumentRecord],
     fingerprint: str,
     progress: Callable[[Iterator[Path]], Iterator[Path]] | None = None,
+    *,
+    jobs: int = 1,
 ) -> BuildResult:
     """Records of every readable document, reusing the cached record when the document's sha256 and
-    the extractor's fingerprint are unchanged; unreadable documents are collected, not raised."""
+    the extractor's fingerprint are unchanged; unreadable documents are collected, not raised.
+    With ``jobs`` > 1 the documents to extract are spread over that many processes (``extractor``
+    must then be picklable, e.g. a module-level function or a ``functools.partial`` of one); the
+    records are the same as in one process."""
     result = BuildResult([], [])
     items: Iterator[Path] = iter(paths)
     if progress is not None:
         items = progress(items)
+    todo: list[RawDocument] = []
     for path in items:
         try:
             raw = read_document(path)
         except DocumentError as err:
             result.failures.append(err)
             continue
-        cache = _cache_path(out_dir, raw.doc_id)
-        record = None
-        if cache.is_file():
-            try:
-                cached = json.loads(cache.read_text(encoding="utf-8"))
-                if cached.get("sha256") == raw.sha256 and cached.get("fingerprint") == fingerprint:
-                    record = record_from_dict(cached["record"])
-            except (OSError, ValueError, KeyError, TypeError):
-                record = None
-        if record is not None and record.info.path == raw.path:
-            result.reused.append(raw.doc_id)
+        record = _cached(out_dir, raw, fingerprint)
+        if record is None:
+            todo.append(raw)
         else:
-            record = extractor(raw)
-            payload = {"sha256": raw.sha256, "fingerprint": fingerprint, "record": record_to_dict(record)}
-            write_atomic(cache, json.dumps(payload, ensure_ascii=False, sort_keys=True))
-            result.extracted.append(raw.doc_id)
+            result.reused.append(raw.doc_id)
+            result.records.append(record)
+    for raw, record in zip(todo, _extracted(todo, extractor, jobs), strict=True):
+        payload = {"sha256": raw.sha256, "fingerprint": fingerprint, "record": record_to_dict(record)}
+        write_atomic(_cache_path(out_dir, raw.doc_id), json.dumps(payload, ensure_ascii=False, sort_keys=True))
+        result.extracted.append(raw.doc_id)
         result.records.append(record)
     result.records.sort(key=lambda r: r.info.doc_id)
     return result

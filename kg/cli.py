@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -57,6 +59,7 @@ def build(
     data: Annotated[str, typer.Option(help="Data file of known entities (TSV).")] = "",
     seed: Annotated[int, typer.Option(help="Seed for sampled measures and the layout.")] = 0,
     validate: Annotated[bool, typer.Option(help="Check the graph against shapes.ttl (SHACL).")] = True,
+    jobs: Annotated[int, typer.Option(help="Extraction processes (0: one per core).")] = 0,
 ) -> None:
     """Extract every document of CORPUS (only those changed since the last build) and write graph.ttl,
     graph.trig, report.md, centrality.csv and explorer.html into OUT."""
@@ -73,7 +76,9 @@ def build(
         def progress(items):  # type: ignore[no-untyped-def]
             return track(items, total=len(paths), description="extracting", transient=True)
 
-    result = load_records(paths, out, lambda raw: extract_document(raw, data), fingerprint(data), progress)
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    extractor = partial(extract_document, data_file=data)
+    result = load_records(paths, out, extractor, fingerprint(data), progress, jobs=workers)
     for failure in result.failures:
         typer.echo(f"gbakg: skipped {failure}", err=True)
     if not result.records:

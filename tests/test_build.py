@@ -75,3 +75,22 @@ def test_a_changed_extractor_invalidates_the_cache(tmp_path):
     paths = sorted(CORPUS.glob("*.txt"))[:1]
     load_records(paths, out, extract_document, "old")
     assert load_records(paths, out, extract_document, "new").extracted == [paths[0].stem]
+
+
+def test_parallel_extraction_gives_the_same_records_and_bytes(tmp_path):
+    from functools import partial
+
+    from extract.records import record_to_dict
+    from kg.graph import write_turtle
+
+    paths = sorted(CORPUS.glob("*.txt"))
+    extractor = partial(extract_document, data_file="")
+    serial = load_records(paths, tmp_path / "one", extractor, fingerprint(""), jobs=1)
+    parallel = load_records(paths, tmp_path / "two", extractor, fingerprint(""), jobs=2)
+    assert parallel.extracted == serial.extracted == [p.stem for p in paths]
+    assert [record_to_dict(r) for r in parallel.records] == [record_to_dict(r) for r in serial.records]
+    a = write_turtle(build_graph(serial.records), tmp_path / "one.ttl").read_bytes()
+    b = write_turtle(build_graph(parallel.records), tmp_path / "two.ttl").read_bytes()
+    assert a == b
+    again = load_records(paths, tmp_path / "two", extractor, fingerprint(""), jobs=2)
+    assert again.extracted == [] and len(again.reused) == len(paths)
