@@ -10,6 +10,7 @@ chooses among them and writes ``doc.ents``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
@@ -362,9 +363,10 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
         state = _state(doc)
         found: list[tuple[int, rel.Found]] = []
         ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        starts = [m.start for m in ents]
         members = [(rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_), m.id_) for m in doc.spans.get(MEMBERS, [])]
         for index, (s, e) in enumerate(state["sentences"]):
-            inside = [m for m in ents if s <= m.start < e]
+            inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
             for f in rel.apply_rules(rules, doc.text[s:e], s, inside):
                 found.append((index, f))
             for m, rule_id in members:
@@ -413,9 +415,10 @@ def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
     def facts(doc: Doc) -> Doc:
         state = _state(doc)
         ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        starts = [m.start for m in ents]
         found: list[tuple[int, qualified.Stated]] = []
         for index, (s, e) in enumerate(state["sentences"]):
-            inside = [m for m in ents if s <= m.start < e]
+            inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
             found += [(index, f) for f in qualified.apply_fact_rules(rules, doc.text[s:e], s, inside)]
         state["facts"] = found
         return doc

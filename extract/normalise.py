@@ -145,13 +145,18 @@ def _append_lines(
 _ASCII_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
 def _converter(name: str):  # type: ignore[no-untyped-def]
     try:
         import opencc
     except ImportError as err:  # pragma: no cover - opencc is a core dependency
         raise ImportError("script folding needs OpenCC: pip install opencc") from err
     return opencc.OpenCC(name)
+
+
+@lru_cache(maxsize=65536)
+def _convert_char(ch: str, config: str) -> str:
+    return str(_converter(config).convert(ch))
 
 
 def _convert_same_length(text: str, config: str) -> str:
@@ -161,7 +166,7 @@ def _convert_same_length(text: str, config: str) -> str:
         return str(out)
     pieces = []
     for ch in text:
-        c = cc.convert(ch)
+        c = _convert_char(ch, config)
         pieces.append(c if len(c) == 1 else ch)
     return "".join(pieces)
 

@@ -38,6 +38,7 @@ __all__ = [
     "graph_iri",
     "graph_stats",
     "load_graph",
+    "trig_text",
     "write_trig",
     "write_turtle",
 ]
@@ -241,9 +242,29 @@ def write_turtle(graph: Graph, path: str | Path) -> Path:
     return write_atomic(path, data)
 
 
+def trig_text(dataset: Dataset) -> str:
+    """TriG of the named graphs in IRI order (documents, then known entities), each serialised on its
+    own, so the bytes do not depend on set order or on the process's hash seed."""
+    prefixes: set[str] = set()
+    bodies = []
+    for named in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        one = Dataset()
+        for prefix, ns in dataset.namespace_manager.namespaces():
+            one.bind(prefix, ns, override=True, replace=True)
+        target = one.graph(named.identifier)
+        for triple in named:
+            target.add(triple)
+        text = one.serialize(format="trig")
+        cut = text.index("\n\n") + 2 if "\n\n" in text else 0
+        prefixes.update(line for line in text[:cut].splitlines() if line.startswith("@prefix"))
+        bodies.append(text[cut:].strip("\n") + "\n")
+    header = "".join(f"{line}\n" for line in sorted(prefixes))
+    return header + ("\n" if header else "") + "\n".join(bodies)
+
+
 def write_trig(dataset: Dataset, path: str | Path) -> Path:
     """The quads (one named graph per document) as TriG, written atomically."""
-    return write_atomic(path, dataset.serialize(format="trig"))
+    return write_atomic(path, trig_text(dataset))
 
 
 def load_graph(path: str | Path) -> Graph:

@@ -94,3 +94,19 @@ def test_parallel_extraction_gives_the_same_records_and_bytes(tmp_path):
     assert a == b
     again = load_records(paths, tmp_path / "two", extractor, fingerprint(""), jobs=2)
     assert again.extracted == [] and len(again.reused) == len(paths)
+
+
+def test_same_bytes_whatever_the_hash_seed(built_out, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    shutil.copytree(built_out / ".cache", out / ".cache")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    command = [sys.executable, "-c", "from kg.cli import main; main()", "build", "--corpus", str(CORPUS), "--out", str(out)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "(0 extracted, 5 unchanged)" in done.stdout
+    for name in ("graph.ttl", "graph.trig", "centrality.csv", "report.md"):
+        assert (out / name).read_bytes() == (built_out / name).read_bytes(), name

@@ -1,0 +1,60 @@
+"""Extraction throughput on a synthetic corpus, against bare ``spacy.blank("zh")`` tokenisation of the
+same text, measured in the same run.
+
+    .venv/bin/python benchmarks/extraction_throughput.py [--mb 1] [--documents 300] [--jobs 1]
+
+Prints characters per second for both and their ratio (target: extraction >= 0.5 x tokenisation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synthetic_corpus import write_corpus  # noqa: E402
+
+from extract.documents import read_document  # noqa: E402
+from extract.pipeline import build_nlp, extract_document, fingerprint  # noqa: E402
+from kg.build import load_records  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=1.0)
+    parser.add_argument("--documents", type=int, default=300)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    import spacy
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_corpus(Path(tmp) / "corpus", int(args.mb * 1_000_000), args.documents)
+        texts = [read_document(p).text for p in paths]
+        chars = sum(map(len, texts))
+        blank = spacy.blank("zh")
+        t = time.perf_counter()
+        for text in texts:
+            blank.make_doc(text)
+        bare = chars / (time.perf_counter() - t)
+        build_nlp("")
+        t = time.perf_counter()
+        result = load_records(paths, Path(tmp) / "out", partial(extract_document, data_file=""), fingerprint(""), jobs=args.jobs)
+        seconds = time.perf_counter() - t
+        mentions = sum(len(r.mentions) for r in result.records)
+        relations = sum(len(r.relations) for r in result.records)
+    ours = chars / seconds
+    print(f"{len(paths)} documents, {chars} characters; {mentions} mentions, {relations} relations")
+    print(f"bare spacy.blank('zh') tokenisation: {bare:,.0f} chars/s")
+    print(f"extraction (jobs={args.jobs}): {ours:,.0f} chars/s in {seconds:.1f} s")
+    print(f"ratio: {ours / bare:.3f} (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
