@@ -245,12 +245,15 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8890,
     timeout: Annotated[float, typer.Option(help="Time limit of one query, in seconds.")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Most rows one answer returns.")] = 10_000,
+    memory: Annotated[
+        bool, typer.Option("--memory/--disk", help="Query workers hold the graph in memory (fastest), or read OUT/store on disk.")
+    ] = True,
 ) -> None:
     """Serve a read-only SPARQL endpoint at /sparql and the explorer at / over the graph built in OUT."""
     from .serve import make_server
 
     try:
-        server = make_server(out, host, port, timeout=timeout, max_rows=max_rows)
+        server = make_server(out, host, port, timeout=timeout, max_rows=max_rows, memory=memory)
     except OSError as err:
         raise GbaKgError(f"cannot listen on {host}:{port}: {err.strerror or err}", hint="choose another --port") from None
     _say(

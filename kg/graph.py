@@ -21,12 +21,15 @@ from extract.records import DocumentRecord, Entity, Fact
 
 from .errors import GraphFileError
 from .io import write_atomic
+from .summary import SUMMARY_PREDICATES, summary_triples
 from .vocab import GBA
 
 __all__ = [
     "ID",
+    "KNOWN_GRAPH",
     "NOT_ENTITY_CLASSES",
     "PREFIXES",
+    "SUMMARY_GRAPH",
     "TYPED_PREDICATES",
     "WD",
     "build_dataset",
@@ -88,11 +91,13 @@ def graph_iri(doc_id: str) -> URIRef:
 
 
 KNOWN_GRAPH = ID["graph/known-entities"]
+SUMMARY_GRAPH = ID["graph/summary"]
 
 
 def build_dataset(records: Iterable[DocumentRecord]) -> Dataset:
-    """One named graph per document (its entities, mentions, facts and assertions) plus one for facts
-    from the data file of known entities (home cities); their union is ``build_graph``."""
+    """One named graph per document (its entities, mentions, facts and assertions), one for facts
+    from the data file of known entities (home cities) and one for the summary triples
+    (``kg.summary``); their union is ``build_graph``."""
     records = sorted(records, key=lambda r: r.info.doc_id)
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
@@ -105,11 +110,16 @@ def build_dataset(records: Iterable[DocumentRecord]) -> Dataset:
     known = ds.graph(KNOWN_GRAPH)
     for triple in merged.triples((None, GBA.homeCity, None)):
         known.add(triple)
+    summary = ds.graph(SUMMARY_GRAPH)
+    for predicate in sorted(SUMMARY_PREDICATES):
+        for triple in merged.triples((None, predicate, None)):
+            summary.add(triple)
     return ds
 
 
 def build_graph(records: Iterable[DocumentRecord], *, home_cities: bool = True) -> Graph:
-    """The merged graph of the given documents' records."""
+    """The merged graph of the given documents' records; ``home_cities=False`` leaves out what is not
+    stated by the documents themselves (home cities from the data file, and the summary triples)."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
@@ -165,6 +175,9 @@ def build_graph(records: Iterable[DocumentRecord], *, home_cities: bool = True) 
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
             g.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
+    if home_cities:
+        for triple in summary_triples(g):
+            g.add(triple)
     return g
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import QueryError
+from .errors import GbaKgError, QueryError
 from .query import Result, check_safe, format_result
 from .store import open_store, query_store
 
@@ -64,8 +64,13 @@ def choose_format(accept: str) -> str:
     return min(choices)[2] if choices else "json"
 
 
-def _query_worker(out_dir: str, conn: Connection) -> None:
-    store = open_store(out_dir)
+def _query_worker(out_dir: str, memory: bool, conn: Connection) -> None:
+    try:
+        store = open_store(out_dir, memory=memory)
+    except GbaKgError as err:
+        conn.send(("error", str(err)))
+        return
+    conn.send(("ready", None))
     while True:
         try:
             request = conn.recv()
@@ -81,11 +86,20 @@ def _query_worker(out_dir: str, conn: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self, context: SpawnContext, out_dir: Path) -> None:
+    def __init__(self, context: SpawnContext, out_dir: Path, memory: bool) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_query_worker, args=(str(out_dir), child), daemon=True)
+        self.process = context.Process(target=_query_worker, args=(str(out_dir), memory, child), daemon=True)
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the worker has opened its store (not counted in any query's time limit)."""
+        if not self.ready:
+            status, payload = self.conn.recv()
+            if status != "ready":
+                raise QueryError(payload)
+            self.ready = True
 
     def stop(self) -> None:
         self.process.kill()
@@ -101,25 +115,40 @@ class QueryWorkers:
     """Queries run in worker processes; one past the time limit is stopped by ending its process, and a
     fresh worker takes its place, so a runaway query costs no CPU after its answer (503) is sent."""
 
-    def __init__(self, out_dir: Path, size: int) -> None:
+    def __init__(self, out_dir: Path, size: int, *, memory: bool = True) -> None:
         self.out_dir = out_dir
+        self.memory = memory
         self.context = get_context("spawn")
         self.idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
-            self.idle.put(_Worker(self.context, out_dir))
+            self.idle.put(self._new())
+        for _ in range(size):  # the first queries wait for no store loading
+            worker = self.idle.get()
+            try:
+                worker.wait_ready()
+            except (EOFError, OSError, QueryError):
+                worker.stop()
+                self.close()
+                raise
+            finally:
+                self.idle.put(worker)
+
+    def _new(self) -> _Worker:
+        return _Worker(self.context, self.out_dir, self.memory)
 
     def run(self, text: str, *, timeout: float, max_rows: int) -> Result:
         worker = self.idle.get()
         try:
+            worker.wait_ready()
             worker.conn.send((text, max_rows))
             if not worker.conn.poll(timeout):
                 worker.stop()
-                worker = _Worker(self.context, self.out_dir)
+                worker = self._new()
                 raise QueryTimeout
             status, payload = worker.conn.recv()
         except (EOFError, OSError):
             worker.stop()
-            worker = _Worker(self.context, self.out_dir)
+            worker = self._new()
             raise QueryError("the query worker failed; try again") from None
         finally:
             self.idle.put(worker)
@@ -135,13 +164,20 @@ class QueryWorkers:
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], out_dir: Path, *, timeout: float, max_rows: int, workers: int = 2) -> None:
-        open_store(out_dir)  # (re)builds the store once, before the workers open it read-only
+    def __init__(
+        self, address: tuple[str, int], out_dir: Path, *, timeout: float, max_rows: int, workers: int = 2, memory: bool = True
+    ) -> None:
+        if not memory:
+            open_store(out_dir)  # (re)builds the store once, before the workers open it read-only
         super().__init__(address, _Handler)
         self.out_dir = out_dir
         self.query_timeout = timeout
         self.max_rows = max_rows
-        self.workers = QueryWorkers(out_dir, workers)
+        try:
+            self.workers = QueryWorkers(out_dir, workers, memory=memory)
+        except BaseException:
+            super().server_close()
+            raise
 
     def server_close(self) -> None:
         super().server_close()
@@ -153,10 +189,17 @@ class SparqlServer(ThreadingHTTPServer):
 
 
 def make_server(
-    out_dir: str | Path, host: str = "127.0.0.1", port: int = 8890, *, timeout: float = 10.0, max_rows: int = 10_000
+    out_dir: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8890,
+    *,
+    timeout: float = 10.0,
+    max_rows: int = 10_000,
+    memory: bool = True,
 ) -> SparqlServer:
-    """A server over the graph built in ``out_dir`` (not yet serving: call ``serve_forever``)."""
-    return SparqlServer((host, port), Path(out_dir), timeout=timeout, max_rows=max_rows)
+    """A server over the graph built in ``out_dir`` (not yet serving: call ``serve_forever``); each
+    query worker holds the graph in memory, or with ``memory=False`` reads the store on disk."""
+    return SparqlServer((host, port), Path(out_dir), timeout=timeout, max_rows=max_rows, memory=memory)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -53,6 +53,7 @@ class GBA(DefinedNamespace):
     fundedBy: URIRef
     homeCity: URIRef
     hostedBy: URIRef
+    inCity: URIRef
     initiatedBy: URIRef
     locatedIn: URIRef
     mentionedIn: URIRef
@@ -68,8 +69,11 @@ class GBA(DefinedNamespace):
     # data properties
     attribute: URIRef
     confidence: URIRef
+    documentCount: URIRef
     documentId: URIRef
     endOffset: URIRef
+    entityCount: URIRef
+    factCount: URIRef
     path: URIRef
     rule: URIRef
     script: URIRef

@@ -133,3 +133,19 @@ def test_explorer_page_is_served(endpoint, built_out):
         page = response.read().decode("utf-8")
     assert page == (built_out / "explorer.html").read_text(encoding="utf-8")
     assert 'id="gbakg-legend"' in page
+
+
+def test_disk_store_workers_answer_like_the_in_memory_ones(built_out, endpoint):
+    from kg.serve import make_server
+
+    disk = make_server(built_out, "127.0.0.1", 0, timeout=5, max_rows=50, memory=False)
+    thread = threading.Thread(target=disk.serve_forever, daemon=True)
+    thread.start()
+    try:
+        query = PREFIXES + "SELECT ?x ?n WHERE { ?x gba:documentCount ?n } ORDER BY ?x LIMIT 20"
+        on_disk = _client(f"http://127.0.0.1:{disk.server_port}", query).query().convert()["results"]["bindings"]
+        in_memory = _client(endpoint, query).query().convert()["results"]["bindings"]
+        assert on_disk == in_memory and len(on_disk) == 20
+    finally:
+        disk.shutdown()
+        disk.server_close()

@@ -42,7 +42,8 @@ def test_push_sends_the_merged_graph_and_every_named_graph(pushed, built_out):
     graphs = dict(pushed)
     assert str(MERGED_GRAPH) in graphs and graphs[str(MERGED_GRAPH)] > 20_000
     assert "https://w3id.org/gba-kg/id/graph/003_fae5498d62657f38" in graphs
-    assert len(graphs) == 1 + 5 + 1  # merged, five documents, known entities
+    assert len(graphs) == 1 + 5 + 2  # merged, five documents, known entities, summary
+    assert "https://w3id.org/gba-kg/id/graph/summary" in graphs
 
 
 BINDINGS = {name: bindings for name, bindings, _ in EXPECTED}

@@ -1,0 +1,77 @@
+"""Summary triples derived at build time, so that saved queries read a count or a city instead of
+aggregating or walking paths over the whole graph.
+
+- ``gba:documentCount``: documents naming an entity;
+- ``gba:inCity``: the city an entity is, or is located in or based in;
+- ``gba:entityCount`` and ``gba:factCount``: entities named and typed facts stated by a document.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import RDF, Literal
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from .vocab import GBA
+
+__all__ = ["SUMMARY_PREDICATES", "summary_triples"]
+
+SUMMARY_PREDICATES = frozenset({GBA.documentCount, GBA.inCity, GBA.entityCount, GBA.factCount})
+_PLACE = (GBA.locatedIn, GBA.homeCity)
+
+Triple = tuple[Node, Node, Node]
+
+
+def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """The summary triples of a graph given as any iterable of triples (one pass, sorted output).
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='''
+    ... @prefix gba: <https://w3id.org/gba-kg/ontology#> . @prefix : <urn:x:> .
+    ... :sz a gba:City ; gba:mentionedIn :d1 . :lab gba:locatedIn :sz ; gba:mentionedIn :d1 , :d2 .''')
+    >>> for s, p, o in summary_triples(g):
+    ...     print(s, p.fragment, o)
+    urn:x:d1 entityCount 2
+    urn:x:d2 entityCount 1
+    urn:x:lab documentCount 2
+    urn:x:lab inCity urn:x:sz
+    urn:x:sz documentCount 1
+    urn:x:sz inCity urn:x:sz
+    """
+    documents: defaultdict[Node, set[Node]] = defaultdict(set)
+    places: defaultdict[Node, set[Node]] = defaultdict(set)
+    cities: set[Node] = set()
+    predicate_of: dict[Node, Node] = {}
+    derived_from: defaultdict[Node, set[Node]] = defaultdict(set)
+    for s, p, o in triples:
+        if p == GBA.mentionedIn:
+            documents[s].add(o)
+        elif p in _PLACE:
+            places[s].add(o)
+        elif p == RDF.type and o == GBA.City:
+            cities.add(s)
+        elif p == RDF.predicate:
+            predicate_of[s] = o
+        elif p == PROV.wasDerivedFrom:
+            derived_from[s].add(o)
+    out: list[Triple] = []
+    entities_of: defaultdict[Node, int] = defaultdict(int)
+    for entity, docs in documents.items():
+        out.append((entity, GBA.documentCount, Literal(len(docs))))
+        for doc in docs:
+            entities_of[doc] += 1
+    out.extend((doc, GBA.entityCount, Literal(n)) for doc, n in entities_of.items())
+    facts_of: defaultdict[Node, int] = defaultdict(int)
+    for assertion, predicate in predicate_of.items():
+        if predicate != GBA.mentionedWith:
+            for doc in derived_from.get(assertion, ()):
+                facts_of[doc] += 1
+    out.extend((doc, GBA.factCount, Literal(n)) for doc, n in facts_of.items())
+    out.extend((city, GBA.inCity, city) for city in cities)
+    out.extend((entity, GBA.inCity, place) for entity, targets in places.items() for place in targets if place in cities)
+    return sorted(set(out))
