@@ -311,6 +311,25 @@ _BILATERAL = re.compile(r"^“?中国[—\-－–]")
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\.(?=\s+[A-Z“\"])|\n")
 
 
+def _mark_sentence_starts(doc: Doc, starts: list[int]) -> None:
+    """Set ``is_sent_start`` on every token in one array write (the per-token setter scans the whole
+    Doc on each call, which is quadratic in the length of the document)."""
+    import numpy as np
+    from spacy.attrs import IDX, SENT_START
+
+    if not len(doc):
+        return
+    idx = doc.to_array([IDX]).astype(np.int64)
+    wanted = np.asarray(starts, dtype=np.int64)
+    pos = np.searchsorted(idx, wanted)
+    keep = pos < len(idx)
+    pos, wanted = pos[keep], wanted[keep]
+    flags = np.full(len(doc), -1, dtype=np.int64)
+    flags[pos[idx[pos] == wanted]] = 1
+    flags[0] = 1
+    doc.from_array([SENT_START], flags.reshape(-1, 1).astype(np.uint64))  # type: ignore[arg-type]
+
+
 @Language.factory("gbakg_sentences", assigns=["token.is_sent_start", "doc._.gbakg"], requires=["doc.ents"])
 def make_sentences(nlp: Language, name: str) -> Any:
     """Sentence ends: terminal punctuation, hard line breaks, and weak breaks no mention crosses."""
@@ -333,9 +352,7 @@ def make_sentences(nlp: Language, name: str) -> Any:
             if e > s:
                 bounds.append((s, e))
             start = cut
-        starts = {s for s, _ in bounds}
-        for token in doc:
-            token.is_sent_start = token.idx in starts or token.i == 0
+        _mark_sentence_starts(doc, [s for s, _ in bounds])
         _state(doc)["sentences"] = bounds
         return doc
 

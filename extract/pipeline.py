@@ -12,7 +12,7 @@ from .known import DEFAULT_DATA_FILE, load_known
 from .normalise import detect_script, fold, repair, to_traditional
 from .records import DocumentInfo, DocumentRecord, Entity, Fact, Mention, Relation, Sentence
 
-__all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths", "fingerprint"]
+__all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths", "fingerprint", "slices_surface"]
 
 CONFIG_FILE = Path(__file__).parent / "pipeline.cfg"
 
@@ -32,6 +32,15 @@ def build_nlp(data_file: str = "") -> Any:
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     components.ensure_extensions()
     return nlp
+
+
+def slices_surface(raw_slice: str, surface: str) -> bool:
+    r"""Whether a raw-text slice is the surface form as written, but for whitespace and line breaks.
+
+    >>> slices_surface("深圳湾\n实验室", "深圳湾实验室"), slices_surface("一带\n修改稿收到日期\n一路", "一带一路")
+    (True, False)
+    """
+    return "".join(raw_slice.split()) == "".join(surface.split())
 
 
 def _title(raw: RawDocument) -> str:
@@ -64,13 +73,16 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     mentions = []
     for span in [*doc.ents, *doc.spans.get("gbakg_members", [])]:
         s, e = span.start_char, span.end_char
+        start, end = clean.raw_span(s, e)
+        if not slices_surface(raw.text[start:end], surface(s, e)):
+            continue  # the name runs across page furniture or a footnote the repair moved away
         mentions.append(
             Mention(
                 canonical=span.kb_id_,
                 type=span.label_,
                 surface=surface(s, e),
-                start=clean.raw_span(s, e)[0],
-                end=clean.raw_span(s, e)[1],
+                start=start,
+                end=end,
                 sentence=sentence_of.get(s, 0),
                 rule=span.id_,
             )
@@ -163,6 +175,8 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         script=script,
         title=_title(raw),
         n_chars=len(raw.text),
+        format=raw.format,
+        encoding=raw.encoding,
     )
     return DocumentRecord(info, sentences, mentions, sorted(entities.values(), key=lambda x: x.key), relations, facts)
 

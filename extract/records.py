@@ -25,6 +25,8 @@ class DocumentInfo:
     script: str  # "zh-Hans", "zh-Hant" or "en"
     title: str
     n_chars: int
+    format: str = "text"  # one of extract.formats.FORMATS
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True)

@@ -6,19 +6,22 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from extract.documents import RawDocument, read_document
+from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord, record_from_dict, record_to_dict
 
-from .errors import DocumentError
+from .errors import DocumentError, StrictBuildError
 from .graph import TYPED_PREDICATES, build_dataset, build_graph, entity_iris, graph_stats, term, write_trig, write_turtle
 from .io import write_atomic
-from .store import load_store
+from .store import STORE_DIR, load_store
 from .validate import Violation, format_violations, validate
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
@@ -91,12 +94,16 @@ def load_records(
     progress: Callable[[Iterator[Path]], Iterator[Path]] | None = None,
     *,
     jobs: int = 1,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    strict: bool = False,
 ) -> BuildResult:
     """Records of every readable document, reusing the cached record when the document's sha256 and
     the extractor's fingerprint are unchanged; unreadable documents are collected, not raised.
     With ``jobs`` > 1 the documents to extract are spread over that many processes (``extractor``
     must then be picklable, e.g. a module-level function or a ``functools.partial`` of one); the
-    records are the same as in one process."""
+    records are the same as in one process. Documents over ``max_bytes`` are failures; with
+    ``strict``, any failure raises ``StrictBuildError`` after every document was read and before
+    anything is extracted or written."""
     result = BuildResult([], [])
     items: Iterator[Path] = iter(paths)
     if progress is not None:
@@ -104,9 +111,11 @@ def load_records(
     todo: list[RawDocument] = []
     for path in items:
         try:
-            raw = read_document(path)
+            raw = read_document(path, max_bytes=max_bytes)
         except DocumentError as err:
             result.failures.append(err)
+            continue
+        if strict and result.failures:
             continue
         record = _cached(out_dir, raw, fingerprint)
         if record is None:
@@ -114,6 +123,10 @@ def load_records(
         else:
             result.reused.append(raw.doc_id)
             result.records.append(record)
+    if strict and result.failures:
+        raise StrictBuildError(
+            f"{len(result.failures)} of {len(paths)} documents failed; nothing was written (--strict)", result.failures
+        )
     for raw, record in zip(todo, _extracted(todo, extractor, jobs), strict=True):
         payload = {"sha256": raw.sha256, "fingerprint": fingerprint, "record": record_to_dict(record)}
         write_atomic(_cache_path(out_dir, raw.doc_id), json.dumps(payload, ensure_ascii=False, sort_keys=True))
@@ -139,9 +152,36 @@ def diff_manifests(before: dict[str, list[str]] | None, after: dict[str, list[st
     )
 
 
+OUTPUT_FILES = (
+    "graph.ttl",
+    "graph.trig",
+    "validation.txt",
+    "report.md",
+    "report.html",
+    "centrality.csv",
+    "centrality.json",
+    "explorer.html",
+)
+
+
 def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0, check_shapes: bool = True) -> Outputs:
     """Write graph.ttl, graph.trig, report.md, centrality.csv, explorer.html and, when the graph breaks
-    a SHACL shape, validation.txt; return what was written, what changed and the violations."""
+    a SHACL shape, validation.txt; return what was written, what changed and the violations.
+
+    Everything is first written into a staging folder inside ``out_dir`` and moved into place only
+    when all of it is ready, so a build that fails or is interrupted leaves the previous outputs."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
+    try:
+        outputs = _write_outputs(records, out_dir, staging, seed=seed, check_shapes=check_shapes)
+        _commit(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    outputs.written = [out_dir / path.relative_to(staging) for path in outputs.written]
+    return outputs
+
+
+def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, *, seed: int, check_shapes: bool) -> Outputs:
     from .explorer import write_explorer
     from .report import write_report
 
@@ -154,16 +194,34 @@ def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0
             previous = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             previous = None
+    if (out_dir / "centrality.json").is_file():  # the report compares ranks with the previous ones
+        shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     manifest = _manifest(graph)
     violations = validate(graph) if check_shapes else []
-    written = [write_turtle(graph, out_dir / "graph.ttl"), write_trig(dataset, out_dir / "graph.trig")]
-    report_path = out_dir / "validation.txt"
+    written = [write_turtle(graph, staging / "graph.ttl"), write_trig(dataset, staging / "graph.trig")]
     if violations:
-        written.append(write_atomic(report_path, format_violations(violations, limit=len(violations)) + "\n"))
-    else:
-        report_path.unlink(missing_ok=True)
-    written.append(load_store(out_dir))
-    written += list(write_report(graph, out_dir, seed=seed))
-    written.append(write_explorer(graph, out_dir / "explorer.html", seed=seed))
-    write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))
+        written.append(write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))
+    written.append(load_store(staging))
+    written += list(write_report(graph, staging, seed=seed))
+    written.append(write_explorer(graph, staging / "explorer.html", seed=seed))
+    write_atomic(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))
     return Outputs(written, diff_manifests(previous, manifest), graph_stats(graph), violations)
+
+
+def _commit(staging: Path, out_dir: Path) -> None:
+    """Move the staged outputs into ``out_dir``: each file in one rename, the store folder by swapping,
+    the manifest last; an output the new build does not make (validation.txt) is removed."""
+    for name in OUTPUT_FILES:
+        if (staging / name).exists():
+            os.replace(staging / name, out_dir / name)
+        else:
+            (out_dir / name).unlink(missing_ok=True)
+    target = out_dir / STORE_DIR
+    old = None
+    if target.exists():
+        old = out_dir / f".{STORE_DIR}.old.{os.getpid()}"
+        target.rename(old)
+    (staging / STORE_DIR).rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    os.replace(staging / MANIFEST, out_dir / MANIFEST)

@@ -54,12 +54,14 @@ def _extract(paths: list[Path], data_file: str) -> tuple[list[DocumentRecord], l
 
 @app.command()
 def build(
-    corpus: Annotated[Path, typer.Option(help="Folder of .txt/.md documents.")] = Path("../shared/corpus"),
+    corpus: Annotated[Path, typer.Option(help="Folder of documents (.txt, .md, .html, .docx, .pdf).")] = Path("../shared/corpus"),
     out: OutDir = Path("out"),
     data: Annotated[str, typer.Option(help="Data file of known entities (TSV).")] = "",
     seed: Annotated[int, typer.Option(help="Seed for sampled measures and the layout.")] = 0,
     validate: Annotated[bool, typer.Option(help="Check the graph against shapes.ttl (SHACL).")] = True,
     jobs: Annotated[int, typer.Option(help="Extraction processes (0: one per core).")] = 0,
+    max_bytes: Annotated[int, typer.Option(help="Skip (report) documents larger than this many bytes.")] = 50_000_000,
+    strict: Annotated[bool, typer.Option(help="Stop, writing nothing, if any document fails.")] = False,
 ) -> None:
     """Extract every document of CORPUS (only those changed since the last build) and write graph.ttl,
     graph.trig, report.md, centrality.csv and explorer.html into OUT."""
@@ -67,6 +69,8 @@ def build(
     from extract.pipeline import extract_document, fingerprint
 
     from .build import build_outputs, load_records
+    from .errors import StrictBuildError
+    from .io import output_lock
 
     paths = list_corpus(corpus)
     progress = None
@@ -78,12 +82,20 @@ def build(
 
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     extractor = partial(extract_document, data_file=data)
-    result = load_records(paths, out, extractor, fingerprint(data), progress, jobs=workers)
-    for failure in result.failures:
-        typer.echo(f"gbakg: skipped {failure}", err=True)
-    if not result.records:
-        raise GbaKgError(f"{corpus}: no document could be read", hint="see the lines above")
-    outputs = build_outputs(result.records, out, seed=seed, check_shapes=validate)
+    with output_lock(out):
+        try:
+            result = load_records(
+                paths, out, extractor, fingerprint(data), progress, jobs=workers, max_bytes=max_bytes, strict=strict
+            )
+        except StrictBuildError as err:
+            for failure in err.failures:
+                typer.echo(f"gbakg: failed {failure}", err=True)
+            raise
+        for failure in result.failures:
+            typer.echo(f"gbakg: skipped {failure}", err=True)
+        if not result.records:
+            raise GbaKgError(f"{corpus}: no document could be read", hint="see the lines above")
+        outputs = build_outputs(result.records, out, seed=seed, check_shapes=validate)
     written, change, stats = outputs.written, outputs.change, outputs.stats
     _say(
         f"built {len(result.records)} documents ({len(result.extracted)} extracted, {len(result.reused)} unchanged): "

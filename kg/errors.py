@@ -9,7 +9,9 @@ __all__ = [
     "GbaKgError",
     "GraphFileError",
     "OntologyError",
+    "OutputLockedError",
     "QueryError",
+    "StrictBuildError",
 ]
 
 
@@ -27,8 +29,8 @@ class GbaKgError(Exception):
 class DocumentError(GbaKgError):
     """A source document cannot be read or decoded."""
 
-    def __init__(self, path: str, problem: str, *, offset: int | None = None) -> None:
-        where = f" at byte {offset}" if offset is not None else ""
+    def __init__(self, path: str, problem: str, *, offset: int | None = None, unit: str = "byte") -> None:
+        where = f" at {unit} {offset}" if offset is not None else ""
         super().__init__(f"{path}: {problem}{where}")
         self.path = path
         self.problem = problem
@@ -38,7 +40,7 @@ class DocumentError(GbaKgError):
 class CorpusError(GbaKgError):
     """The corpus folder is missing or holds no documents."""
 
-    hint = "pass --corpus DIR with .txt or .md documents"
+    hint = "pass --corpus DIR with .txt, .md, .html, .docx or .pdf documents"
 
 
 class DataFileError(GbaKgError):
@@ -57,3 +59,19 @@ class QueryError(GbaKgError):
 
 class OntologyError(GbaKgError):
     """The ontology and the code disagree."""
+
+
+class OutputLockedError(GbaKgError):
+    """Another build is writing the same output folder."""
+
+    hint = "wait for the other build to finish, or build into another --out"
+
+
+class StrictBuildError(GbaKgError):
+    """With --strict, a document failed, so nothing was written."""
+
+    hint = "fix or remove the documents named above, or build without --strict to skip them"
+
+    def __init__(self, message: str, failures: list[DocumentError]) -> None:
+        super().__init__(message)
+        self.failures = failures

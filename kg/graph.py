@@ -34,6 +34,7 @@ __all__ = [
     "WD",
     "build_dataset",
     "build_graph",
+    "decimal_literal",
     "document_iri",
     "entity_iri",
     "entity_iris",
@@ -132,6 +133,8 @@ def build_graph(records: Iterable[DocumentRecord], *, home_cities: bool = True) 
         g.add((doc, GBA.path, Literal(record.info.path)))
         g.add((doc, GBA.sha256, Literal(record.info.sha256)))
         g.add((doc, GBA.script, Literal(record.info.script)))
+        g.add((doc, GBA.format, Literal(record.info.format)))
+        g.add((doc, GBA.encoding, Literal(record.info.encoding)))
         g.add((doc, DCTERMS.title, Literal(record.info.title)))
         for entity in record.entities:
             iri = entity_iri(entity.type, entity.canonical)
@@ -169,7 +172,7 @@ def build_graph(records: Iterable[DocumentRecord], *, home_cities: bool = True) 
             g.add((node, GBA.startOffset, Literal(r.start)))
             g.add((node, GBA.endOffset, Literal(r.end)))
             g.add((node, GBA.rule, Literal(r.rule)))
-            g.add((node, GBA.confidence, Literal(Decimal(str(r.confidence)), datatype=XSD.decimal)))
+            g.add((node, GBA.confidence, decimal_literal(r.confidence)))
         for f in record.facts:
             _add_fact(g, doc, record.info.doc_id, f)
     for (etype, _), entity in entities.items():
@@ -191,7 +194,20 @@ def fact_value(f: Fact) -> Literal:
         return Literal(int(f.value), datatype=XSD.integer)
     if f.kind == "date":
         return Literal(f.value, datatype=_DATE_TYPE[len(f.value)])
-    return Literal(Decimal(f.value), datatype=XSD.decimal)
+    return decimal_literal(f.value)
+
+
+def decimal_literal(value: object) -> Literal:
+    """An xsd:decimal in its canonical lexical form, so Turtle writes and reads back the same term.
+
+    >>> str(decimal_literal("140")), str(decimal_literal(0.90)), str(decimal_literal("2.50"))
+    ('140.0', '0.9', '2.5')
+    """
+    text = format(Decimal(str(value)), "f")
+    if "." in text:
+        text = text.rstrip("0")
+    text = text + "0" if text.endswith(".") else (text if "." in text else text + ".0")
+    return Literal(text, datatype=XSD.decimal)
 
 
 def _add_fact(g: Graph, doc: URIRef, doc_id: str, f: Fact) -> None:
@@ -213,7 +229,7 @@ def _add_fact(g: Graph, doc: URIRef, doc_id: str, f: Fact) -> None:
     g.add((node, GBA.startOffset, Literal(f.start)))
     g.add((node, GBA.endOffset, Literal(f.end)))
     g.add((node, GBA.rule, Literal(f.rule)))
-    g.add((node, GBA.confidence, Literal(Decimal(str(f.confidence)), datatype=XSD.decimal)))
+    g.add((node, GBA.confidence, decimal_literal(f.confidence)))
 
 
 TYPED_PREDICATES = (

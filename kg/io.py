@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+from .errors import OutputLockedError
+
+LOCK_FILE = ".lock"
+
+__all__ = ["output_lock", "write_atomic"]
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
@@ -27,3 +33,26 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+@contextmanager
+def output_lock(out_dir: str | Path) -> Iterator[Path]:
+    """Hold the write lock of an output folder (``OUT/.lock``, an ``flock`` released when the process
+    ends, however it ends); a second holder gets ``OutputLockedError`` at once."""
+    import fcntl
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise OutputLockedError(f"{out}: another build is writing this folder (pid {holder})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from itertools import islice
@@ -42,6 +43,19 @@ def _sources(out_dir: Path, graph_file: Path | None) -> list[Path]:
     return [p for p in (ttl, trig) if p.is_file()]
 
 
+_POSITION = re.compile(r"(?:between |at |on )?line (\d+) column (\d+)(?: and line \d+ column \d+)?")
+
+
+def _syntax_error(source: Path, err: SyntaxError) -> GraphFileError:
+    """``FILE: not valid RDF at line L, column C: problem`` from an Oxigraph parser error."""
+    message = " ".join(str(err).split())
+    found = _POSITION.search(message)
+    if found is None:
+        return GraphFileError(f"{source}: not valid RDF ({message[:200]})")
+    problem = (message[: found.start()] + message[found.end() :]).replace("Parser error", "").strip(" :")
+    return GraphFileError(f"{source}: not valid RDF at line {found.group(1)}, column {found.group(2)}: {problem[:200]}")
+
+
 def _stamp(sources: list[Path]) -> dict[str, list[int]]:
     return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in sources}
 
@@ -69,7 +83,7 @@ def load_store(out_dir: str | Path, graph_file: str | Path | None = None) -> Pat
             try:
                 store.bulk_load(path=str(source), format=fmt)
             except SyntaxError as err:
-                raise GraphFileError(f"{source}: not valid RDF ({' '.join(str(err).split())[:200]})") from None
+                raise _syntax_error(source, err) from None
         store.flush()
         del store
         (fresh / _STAMP).write_text(json.dumps(_stamp(sources)), encoding="utf-8")
@@ -104,7 +118,7 @@ def open_store(out_dir: str | Path, graph_file: str | Path | None = None, *, mem
             try:
                 store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE if source.suffix == ".ttl" else ox.RdfFormat.TRIG)
             except SyntaxError as err:
-                raise GraphFileError(f"{source}: not valid RDF ({' '.join(str(err).split())[:200]})") from None
+                raise _syntax_error(source, err) from None
         return store
     if not store_is_fresh(target, sources):
         load_store(out, graph_file)

@@ -71,9 +71,11 @@ class GBA(DefinedNamespace):
     confidence: URIRef
     documentCount: URIRef
     documentId: URIRef
+    encoding: URIRef
     endOffset: URIRef
     entityCount: URIRef
     factCount: URIRef
+    format: URIRef
     path: URIRef
     rule: URIRef
     script: URIRef

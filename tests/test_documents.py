@@ -18,8 +18,8 @@ def test_reads_utf8_with_bom_and_stable_id(tmp_path):
     [
         ("bad.txt", "深圳".encode() + b"\xff\xfe", "not valid UTF-8 at byte 6"),
         ("empty.txt", b"  \n", "is empty"),
-        ("bin.txt", b"ab\x00cd", "looks binary (NUL byte) at byte 2"),
-        ("doc.pdf", b"%PDF", "unsupported file type"),
+        ("bin.txt", b"ab\x00cd", "looks binary (NUL or control bytes) at byte 2"),
+        ("doc.pdf", b"%PDF", "is not a readable PDF"),
     ],
 )
 def test_bad_documents_raise_one_line_errors(tmp_path, name, data, message):
@@ -35,5 +35,5 @@ def test_bad_documents_raise_one_line_errors(tmp_path, name, data, message):
 def test_missing_corpus_and_empty_corpus(tmp_path):
     with pytest.raises(CorpusError):
         list_corpus(tmp_path / "nope")
-    with pytest.raises(CorpusError, match=r"no \.txt or \.md"):
+    with pytest.raises(CorpusError, match=r"no documents"):
         list_corpus(tmp_path)

@@ -116,9 +116,9 @@ def test_corpus_ranking_with_rank_year_and_ranker(corpus_graph):
 def test_corpus_quantities_funding_and_members(corpus_graph):
     rows = run_query(corpus_graph, resolve_query("quantities")).rows
     as_tuples = {(r[0], r[1], r[2], r[3]) for r in rows}
-    assert ("“一带一路”国际科学组织联盟", "成员单位", "78", "家") in as_tuples
-    assert ("香港科技大学", "fundingReceived", "3169600", "CNY") in as_tuples
-    funding = next(r for r in rows if r[0] == "香港科技大学" and r[2] == "3169600")
+    assert ("“一带一路”国际科学组织联盟", "成员单位", "78.0", "家") in as_tuples
+    assert ("香港科技大学", "fundingReceived", "3169600.0", "CNY") in as_tuples
+    funding = next(r for r in rows if r[0] == "香港科技大学" and r[2] == "3169600.0")
     assert "316.96萬元" in funding[4] and "撥付316.96萬元" in funding[5]
 
 

@@ -1,5 +1,6 @@
 """The SPARQL endpoint, queried with a standard client (SPARQLWrapper) on a free loopback port."""
 
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -101,11 +102,30 @@ def test_bad_query_gets_400_with_line_and_column(endpoint):
     assert "line 2, column" in str(err.value)
 
 
-def test_service_is_refused(endpoint):
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE is not allowed"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM <file:///etc/passwd>"),
+        ("SELECT * FROM NAMED <http://example.org/remote> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+    ],
+)
+def test_reaching_outside_the_graph_is_refused(endpoint, query, refused):
     from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-    with pytest.raises(QueryBadFormed, match="SERVICE is not allowed"):
-        _client(endpoint, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }").query()
+    with pytest.raises(QueryBadFormed, match=re.escape(refused)):
+        _client(endpoint, query).query()
+    assert _client(endpoint, FACILITY).query().convert()["results"]["bindings"]  # still serving
+
+
+def test_load_is_refused_as_an_update(endpoint):
+    request = urllib.request.Request(
+        endpoint + "/sparql", data=b"update=LOAD%20%3Cfile%3A%2F%2F%2Fetc%2Fpasswd%3E", method="POST"
+    )
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(request)
+    assert err.value.code == 403
 
 
 def _worker_pids(server):

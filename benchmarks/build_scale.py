@@ -1,0 +1,98 @@
+"""``gbakg build`` end to end on a synthetic corpus, then again after one document changed.
+
+    .venv/bin/python benchmarks/build_scale.py [--mb 10] [--documents 3000] [--jobs 0] [--seed 0]
+
+Writes the corpus (``benchmarks/synthetic_corpus.py``), runs ``gbakg build`` in a subprocess and
+prints its wall time and peak memory (the largest sum of resident memory over the build's process
+tree, sampled every 0.2 s) against the 120 s / 3 GB targets; then edits one document and prints the
+time of the incremental rebuild (target 10 s) and how many documents it re-extracted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synthetic_corpus import write_corpus  # noqa: E402
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, int, str]:
+    command = [str(ROOT / ".venv" / "bin" / "gbakg"), "build", "--corpus", str(corpus), "--out", str(out), "--jobs", str(jobs)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"gbakg build failed ({process.returncode}):\n{output}")
+    built = next((line for line in output.splitlines() if line.startswith("built ")), "")
+    return elapsed, peak, built
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=10.0, help="total size in millions of characters")
+    parser.add_argument("--documents", type=int, default=3000)
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
+        paths = write_corpus(corpus, int(args.mb * 1_000_000), args.documents, seed=args.seed)
+        chars = sum(len(p.read_text(encoding="utf-8")) for p in paths)
+        print(f"corpus: {len(paths)} documents, {chars} characters, {sum(p.stat().st_size for p in paths)} bytes")
+        elapsed, peak, built = timed_build(corpus, out, args.jobs)
+        print(f"full build: {elapsed:.1f} s (target <= 120 s), peak memory {peak / 1e9:.2f} GB (target <= 3 GB)")
+        print(f"  {built}")
+        changed = paths[len(paths) // 2]
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n北辰材料实验室位于深圳，与香港大学合作。\n", encoding="utf-8")
+        elapsed, peak, built = timed_build(corpus, out, args.jobs)
+        print(f"rebuild after 1 of {len(paths)} documents changed: {elapsed:.1f} s (target <= 10 s), peak {peak / 1e9:.2f} GB")
+        print(f"  {built}")
+
+
+if __name__ == "__main__":
+    main()
