@@ -10,7 +10,7 @@ chooses among them and writes ``doc.ents``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -311,6 +311,14 @@ _BILATERAL = re.compile(r"^“?中国[—\-－–]")
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\.(?=\s+[A-Z“\"])|\n")
 
 
+def _sentence_of(bounds: list[tuple[int, int]], starts: list[int], offset: int) -> int:
+    """The index of the sentence holding ``offset`` (sentences are sorted and do not overlap)."""
+    i = bisect_right(starts, offset) - 1
+    if i < 0 or not bounds[i][0] <= offset < bounds[i][1]:
+        raise ValueError(f"no sentence holds offset {offset}")
+    return i
+
+
 def _mark_sentence_starts(doc: Doc, starts: list[int]) -> None:
     """Set ``is_sent_start`` on every token in one array write (the per-token setter scans the whole
     Doc on each call, which is quadratic in the length of the document)."""
@@ -382,9 +390,10 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
         ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
         starts = [m.start for m in ents]
         members = [(rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_), m.id_) for m in doc.spans.get(MEMBERS, [])]
+        text = doc.text  # built from the tokens on every access: read it once
         for index, (s, e) in enumerate(state["sentences"]):
             inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
-            for f in rel.apply_rules(rules, doc.text[s:e], s, inside):
+            for f in rel.apply_rules(rules, text[s:e], s, inside):
                 found.append((index, f))
             for m, rule_id in members:
                 if s <= m.start < e:
@@ -398,10 +407,11 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
                             (index, rel.Found(parent, "cooperatesWithCountry", m, "cooperatesWithCountry.bilateral-name.v0", 0.9))
                         )
         first_sentence: dict[tuple[str, str], int] = {}
+        sentence_starts = [s for s, _ in state["sentences"]]
         for m in ents:
             key = (m.type, m.canonical)
             if key not in first_sentence:
-                first_sentence[key] = next(i for i, (s, e) in enumerate(state["sentences"]) if s <= m.start < e)
+                first_sentence[key] = _sentence_of(state["sentences"], sentence_starts, m.start)
         unique = list({(m.type, m.canonical): m for m in ents}.values())
         for f in rel.name_derived_part_of(unique):
             found.append((first_sentence[(f.subject.type, f.subject.canonical)], f))
@@ -434,9 +444,10 @@ def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
         ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
         starts = [m.start for m in ents]
         found: list[tuple[int, qualified.Stated]] = []
+        text = doc.text
         for index, (s, e) in enumerate(state["sentences"]):
             inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
-            found += [(index, f) for f in qualified.apply_fact_rules(rules, doc.text[s:e], s, inside)]
+            found += [(index, f) for f in qualified.apply_fact_rules(rules, text[s:e], s, inside)]
         state["facts"] = found
         return doc
 

@@ -90,6 +90,9 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     mentions.sort(key=lambda m: (m.start, m.end, m.type, m.canonical))
 
     known = {(k.type, k.canonical): k for k in load_known(data_file or DEFAULT_DATA_FILE)}
+    surfaces: dict[tuple[str, str], set[str]] = {}
+    for m in mentions:
+        surfaces.setdefault((m.type, m.canonical), set()).add(m.surface)
     entities = {}
     for m in mentions:
         if (m.type, m.canonical) in entities:
@@ -102,9 +105,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
             canonical=m.canonical,
             type=m.type,
             labels=labels,
-            aliases=tuple(
-                sorted({x.surface for x in mentions if (x.type, x.canonical) == (m.type, m.canonical)} - {m.canonical})
-            ),
+            aliases=tuple(sorted(surfaces[(m.type, m.canonical)] - {m.canonical})),
             wikidata=fact.wikidata if fact else "",
             city=fact.city if fact else "",
         )

@@ -270,20 +270,28 @@ _EDITION = re.compile(r"^(?:首届|第[一二三四五六七八九十百\d]+届|
 
 
 def name_derived_part_of(entities: Sequence[Ment]) -> list[Found]:
-    """A branch, campus, phase or edition named after its parent, when both occur in the document."""
-    out = []
-    for child in entities:
-        for parent in entities:
-            if child.canonical == parent.canonical or _is_place(parent) or _is_place(child):
-                continue
-            if child.canonical.startswith(parent.canonical):
-                if _SUBUNIT.match(child.canonical[len(parent.canonical) :]):
-                    out.append(Found(child, "partOf", parent, "partOf.name-derived.v0", 0.85))
-            elif child.type == parent.type == "Event":
-                stripped = _EDITION.sub("", child.canonical)
-                if stripped != child.canonical and stripped == parent.canonical:
-                    out.append(Found(child, "partOf", parent, "partOf.edition.v0", 0.85))
-    return out
+    """A branch, campus, phase or edition named after its parent, when both occur in the document
+    (in the order of ``entities``, children first, then parents)."""
+    by_name: dict[str, list[int]] = {}
+    for i, m in enumerate(entities):
+        if not _is_place(m):
+            by_name.setdefault(m.canonical, []).append(i)
+    pairs: list[tuple[int, int, Found]] = []
+    for c, child in enumerate(entities):
+        if _is_place(child):
+            continue
+        name = child.canonical
+        for length in range(1, len(name)):
+            for p in by_name.get(name[:length], ()):
+                if _SUBUNIT.match(name[length:]):
+                    pairs.append((c, p, Found(child, "partOf", entities[p], "partOf.name-derived.v0", 0.85)))
+        if child.type == "Event":
+            stripped = _EDITION.sub("", name)
+            if stripped != name and not name.startswith(stripped):
+                for p in by_name.get(stripped, ()):
+                    if entities[p].type == "Event":
+                        pairs.append((c, p, Found(child, "partOf", entities[p], "partOf.edition.v0", 0.85)))
+    return [found for _, _, found in sorted(pairs, key=lambda t: (t[0], t[1]))]
 
 
 # ---- v1 rules: lists, organisers, partners, funding, users, rankings, affiliations ----------------

@@ -190,6 +190,9 @@ _PERSON_TITLES = sorted(
 )
 _SPEECH = ("表示", "指出", "认为", "介绍", "说", "强调", "称", "谈到", "告诉")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_MULTI_STOPS = sorted((w for w in _LEFT_STOPS if len(w) > 1), key=len, reverse=True)
+_LEFT_STOP_BEFORE = re.compile("(?:" + "|".join(map(re.escape, _MULTI_STOPS)) + r")\Z")  # a stop word ending here
+_LEFT_STOP_LONGEST = max(map(len, _MULTI_STOPS))
 
 
 @dataclass(frozen=True)
@@ -271,7 +274,7 @@ def _left_edge(
             continue
         if not _NAME_CHAR.match(ch) or ch in "（）":
             break
-        if any(text.startswith(w, j - len(w)) for w in _LEFT_STOPS if len(w) > 1):
+        if _LEFT_STOP_BEFORE.search(text, max(0, j - _LEFT_STOP_LONGEST), j):
             break
         if ch in _CONJUNCTIONS and (
             j in known_starts
