@@ -57,16 +57,21 @@ def _build(corpus, out, *extra):
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
+    import contextlib
+    import io
+
     corpus = tmp_path_factory.mktemp("hostile")
     good, bad = _good_and_bad(corpus)
     out = tmp_path_factory.mktemp("out")
-    return corpus, out, good, bad
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = _build(corpus, out)
+    return corpus, out, good, bad, code, stderr.getvalue()
 
 
-def test_good_documents_build_and_bad_ones_are_reported(hostile_build, capsys):
-    corpus, out, good, bad = hostile_build
-    assert _build(corpus, out) == 1
-    err = capsys.readouterr().err
+def test_good_documents_build_and_bad_ones_are_reported(hostile_build):
+    _, out, good, bad, code, err = hostile_build
+    assert code == 1
     skipped = [line for line in err.splitlines() if line.startswith("gbakg: skipped")]
     assert sorted(re.search(r"/(b\d_[^/:]+):", line).group(1) for line in skipped) == sorted(bad)
     assert any("b5_oversized.txt: is 360000 bytes, over the limit of 320000" in line for line in skipped)
@@ -89,7 +94,7 @@ def test_good_documents_build_and_bad_ones_are_reported(hostile_build, capsys):
 
 
 def test_hostile_text_is_stored_faithfully_and_rendered_inert(hostile_build):
-    _, out, _, _ = hostile_build
+    out = hostile_build[1]
     g = Graph().parse(out / "graph.ttl")
     sentences = {str(s) for s in g.objects(None, GBA.sentence)}
     assert any("<script>alert('x')</script>" in s for s in sentences)
@@ -106,7 +111,7 @@ def test_hostile_text_is_stored_faithfully_and_rendered_inert(hostile_build):
 
 
 def test_strict_stops_before_anything_is_written(hostile_build, tmp_path, capsys):
-    corpus, _, _, bad = hostile_build
+    corpus, _, _, bad, _, _ = hostile_build
     out = tmp_path / "strict"
     assert _build(corpus, out, "--strict") == 1
     err = capsys.readouterr().err
@@ -179,3 +184,13 @@ def test_a_malformed_turtle_file_names_line_and_column(tmp_path, capsys, engine,
     assert exit_info.value.code != 0
     err = capsys.readouterr().err
     assert f"{bad}: not valid" in err and where in err and err.count("\n") == 1
+
+
+def test_the_documents_query_reports_format_and_encoding(hostile_build):
+    from kg.query import resolve_query
+    from kg.store import open_store, query_store
+
+    _, out, good, *_ = hostile_build
+    rows = {str(r[0]): (str(r[5]), str(r[6])) for r in query_store(open_store(out), resolve_query("documents")).terms}
+    assert set(rows) == good
+    assert rows["g3_big5"] == ("text", "big5hkscs") and rows["g5_docx"] == ("docx", "utf-8")
