@@ -186,7 +186,7 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     from .report import write_report
 
     graph = build_graph(records)
-    dataset: Dataset = build_dataset(records)
+    dataset: Dataset = build_dataset(records, graph)
     previous = None
     manifest_path = out_dir / MANIFEST
     if manifest_path.is_file():

@@ -95,10 +95,10 @@ KNOWN_GRAPH = ID["graph/known-entities"]
 SUMMARY_GRAPH = ID["graph/summary"]
 
 
-def build_dataset(records: Iterable[DocumentRecord]) -> Dataset:
+def build_dataset(records: Iterable[DocumentRecord], merged: Graph | None = None) -> Dataset:
     """One named graph per document (its entities, mentions, facts and assertions), one for facts
     from the data file of known entities (home cities) and one for the summary triples
-    (``kg.summary``); their union is ``build_graph``."""
+    (``kg.summary``); their union is ``build_graph`` (pass it as ``merged`` if already built)."""
     records = sorted(records, key=lambda r: r.info.doc_id)
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
@@ -107,7 +107,8 @@ def build_dataset(records: Iterable[DocumentRecord]) -> Dataset:
         named = ds.graph(graph_iri(record.info.doc_id))
         for triple in build_graph([record], home_cities=False):
             named.add(triple)
-    merged = build_graph(records)
+    if merged is None:
+        merged = build_graph(records)
     known = ds.graph(KNOWN_GRAPH)
     for triple in merged.triples((None, GBA.homeCity, None)):
         known.add(triple)
