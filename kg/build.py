@@ -21,7 +21,7 @@ from extract.records import DocumentRecord, record_from_dict, record_to_dict
 from .errors import DocumentError, StrictBuildError
 from .graph import TYPED_PREDICATES, build_dataset, build_graph, entity_iris, graph_stats, term, write_trig, write_turtle
 from .io import write_atomic
-from .store import STORE_DIR, load_store
+from .store import STORE_DIR, load_store, replace_folder
 from .validate import Violation, format_violations, validate
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
@@ -216,12 +216,5 @@ def _commit(staging: Path, out_dir: Path) -> None:
             os.replace(staging / name, out_dir / name)
         else:
             (out_dir / name).unlink(missing_ok=True)
-    target = out_dir / STORE_DIR
-    old = None
-    if target.exists():
-        old = out_dir / f".{STORE_DIR}.old.{os.getpid()}"
-        target.rename(old)
-    (staging / STORE_DIR).rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_folder(staging / STORE_DIR, out_dir / STORE_DIR)
     os.replace(staging / MANIFEST, out_dir / MANIFEST)

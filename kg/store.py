@@ -23,7 +23,7 @@ from .errors import GraphFileError, QueryError
 from .graph import PREFIXES
 from .query import Result, check_safe, parse_term
 
-__all__ = ["STORE_DIR", "load_store", "open_store", "query_store", "store_is_fresh"]
+__all__ = ["STORE_DIR", "load_store", "open_store", "query_store", "replace_folder", "store_is_fresh"]
 
 STORE_DIR = "store"
 _STAMP = "source.json"
@@ -87,17 +87,22 @@ def load_store(out_dir: str | Path, graph_file: str | Path | None = None) -> Pat
         store.flush()
         del store
         (fresh / _STAMP).write_text(json.dumps(_stamp(sources)), encoding="utf-8")
-        old = None
-        if target.exists():
-            old = target.with_name(f".{STORE_DIR}.old.{os.getpid()}")
-            target.rename(old)
-        fresh.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(fresh, target)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return target
+
+
+def replace_folder(fresh: Path, target: Path) -> None:
+    """Put the folder ``fresh`` in place of ``target``: the old one is renamed aside, then removed."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old.{os.getpid()}")
+        target.rename(old)
+    fresh.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def open_store(out_dir: str | Path, graph_file: str | Path | None = None, *, memory: bool = False) -> Any:
