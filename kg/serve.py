@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import GbaKgError, QueryError
-from .query import Result, check_safe, format_result
+from .query import Result, check_safe, format_result, picks_graphs
 from .store import open_store, query_store
 
 __all__ = ["MEDIA_TYPES", "QueryWorkers", "SparqlServer", "choose_format", "make_server"]
@@ -65,8 +65,11 @@ def choose_format(accept: str) -> str:
 
 
 def _query_worker(out_dir: str, memory: bool, conn: Connection) -> None:
+    """Answer queries from ``conn``. In memory the worker holds the merged graph only; a query that
+    picks graphs (``GRAPH``, ``FROM``) reads the named graphs from the store on disk."""
     try:
-        store = open_store(out_dir, memory=memory)
+        disk = open_store(out_dir)
+        store = open_store(out_dir, memory=True, named_graphs=False) if memory else disk
     except GbaKgError as err:
         conn.send(("error", str(err)))
         return
@@ -80,7 +83,8 @@ def _query_worker(out_dir: str, memory: bool, conn: Connection) -> None:
             return
         text, max_rows = request
         try:
-            conn.send(("ok", query_store(store, text, max_rows=max_rows)))
+            chosen = disk if picks_graphs(text) else store
+            conn.send(("ok", query_store(chosen, text, max_rows=max_rows)))
         except QueryError as err:
             conn.send(("error", str(err)))
 

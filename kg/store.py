@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -105,15 +106,21 @@ def replace_folder(fresh: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def open_store(out_dir: str | Path, graph_file: str | Path | None = None, *, memory: bool = False) -> Any:
+def open_store(
+    out_dir: str | Path, graph_file: str | Path | None = None, *, memory: bool = False, named_graphs: bool = True
+) -> Any:
     """The store of ``OUT`` opened read-only, (re)built first when the graph files changed.
 
     With ``memory`` (or a ``graph_file`` outside ``OUT``) the graph files are loaded into an
     in-memory Oxigraph store instead: slower to open, several times faster to query, the choice of
-    long-running processes such as ``gbakg serve``."""
+    long-running processes such as ``gbakg serve``. ``named_graphs=False`` loads only the merged
+    graph into memory: Oxigraph's in-memory store finds a subject's triples by walking all its quads,
+    so leaving out the per-document copies makes queries of the default graph faster."""
     ox = _ox()
     out = Path(out_dir)
     sources = _sources(out, Path(graph_file) if graph_file else None)
+    if memory and not named_graphs:
+        sources = [s for s in sources if s.suffix != ".trig"]
     if not sources:
         raise GraphFileError(f"{graph_file or out / 'graph.ttl'}: graph file not found")
     target = out / STORE_DIR
@@ -146,15 +153,27 @@ def _from_ox(term: Any) -> Node | None:
         return None
     kind = type(term).__name__
     if kind == "NamedNode":
-        return URIRef(term.value)
+        return str.__new__(URIRef, term.value)
     if kind == "BlankNode":
         return BNode(term.value)
     if term.language:
-        return Literal(term.value, lang=term.language)
+        return _untyped_literal(term.value, term.language)
     datatype = term.datatype.value
     if datatype == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+        return _untyped_literal(term.value, None)
+    return Literal(term.value, datatype=_datatype(datatype))
+
+
+def _untyped_literal(value: str, language: str | None) -> Literal:
+    """What ``Literal(value, lang=language)`` gives, without re-validating what Oxigraph has validated."""
+    literal = str.__new__(Literal, value)
+    literal._language, literal._datatype, literal._value, literal._ill_typed = language, None, value, None
+    return literal
+
+
+@lru_cache(maxsize=256)
+def _datatype(iri: str) -> URIRef:
+    return URIRef(iri)
 
 
 class _Converter(dict[Any, Node | None]):

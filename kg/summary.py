@@ -1,7 +1,10 @@
 """Summary triples derived at build time, so that saved queries read a count or a city instead of
 aggregating or walking paths over the whole graph.
 
-- ``gba:documentCount``: documents naming an entity;
+- ``gba:documentCount``: documents naming an entity, and ``gba:documentRank``: its place when entities
+  are ordered by that count (most first, ties by name);
+- ``skos:prefLabel``: an entity's zh-Hans label, its display name (one per entity, so that a query can
+  join names without reading every language's labels);
 - ``gba:inCity``: the city an entity is, or is located in or based in;
 - ``gba:entityCount`` and ``gba:factCount``: entities named and typed facts stated by a document.
 """
@@ -11,15 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import RDF, Literal
-from rdflib.namespace import PROV
+from rdflib import RDF, RDFS, Literal
+from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from .vocab import GBA
 
 __all__ = ["SUMMARY_PREDICATES", "summary_triples"]
 
-SUMMARY_PREDICATES = frozenset({GBA.documentCount, GBA.inCity, GBA.entityCount, GBA.factCount})
+SUMMARY_PREDICATES = frozenset({GBA.documentCount, GBA.documentRank, GBA.inCity, GBA.entityCount, GBA.factCount, SKOS.prefLabel})
 _PLACE = (GBA.locatedIn, GBA.homeCity)
 
 Triple = tuple[Node, Node, Node]
@@ -33,14 +36,20 @@ def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
     >>> from rdflib import Graph
     >>> g = Graph().parse(format="turtle", data='''
     ... @prefix gba: <https://w3id.org/gba-kg/ontology#> . @prefix : <urn:x:> .
-    ... :sz a gba:City ; gba:mentionedIn :d1 . :lab gba:locatedIn :sz ; gba:mentionedIn :d1 , :d2 .''')
+    ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ... :sz a gba:City ; gba:mentionedIn :d1 ; rdfs:label "深圳"@zh-Hans , "Shenzhen"@en .
+    ... :lab gba:locatedIn :sz ; gba:mentionedIn :d1 , :d2 ; rdfs:label "鹏城实验室"@zh-Hans .''')
     >>> for s, p, o in summary_triples(g):
-    ...     print(s, p.fragment, o)
+    ...     print(s, p.split("#")[-1].split("/")[-1], o)
     urn:x:d1 entityCount 2
     urn:x:d2 entityCount 1
+    urn:x:lab prefLabel 鹏城实验室
     urn:x:lab documentCount 2
+    urn:x:lab documentRank 1
     urn:x:lab inCity urn:x:sz
+    urn:x:sz prefLabel 深圳
     urn:x:sz documentCount 1
+    urn:x:sz documentRank 2
     urn:x:sz inCity urn:x:sz
     """
     documents: defaultdict[Node, set[Node]] = defaultdict(set)
@@ -48,6 +57,7 @@ def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
     cities: set[Node] = set()
     predicate_of: dict[Node, Node] = {}
     derived_from: defaultdict[Node, set[Node]] = defaultdict(set)
+    names: dict[Node, Literal] = {}
     for s, p, o in triples:
         if p == GBA.mentionedIn:
             documents[s].add(o)
@@ -59,6 +69,8 @@ def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
             predicate_of[s] = o
         elif p == PROV.wasDerivedFrom:
             derived_from[s].add(o)
+        elif p == RDFS.label and isinstance(o, Literal) and (o.language or "").lower() == "zh-hans":
+            names[s] = min(o, names.get(s, o))
     out: list[Triple] = []
     entities_of: defaultdict[Node, int] = defaultdict(int)
     for entity, docs in documents.items():
@@ -66,6 +78,9 @@ def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
         for doc in docs:
             entities_of[doc] += 1
     out.extend((doc, GBA.entityCount, Literal(n)) for doc, n in entities_of.items())
+    ranked = sorted(documents, key=lambda e: (-len(documents[e]), str(names.get(e, "")), str(e)))
+    out.extend((entity, GBA.documentRank, Literal(rank)) for rank, entity in enumerate(ranked, 1))
+    out.extend((entity, SKOS.prefLabel, names[entity]) for entity in documents if entity in names)
     facts_of: defaultdict[Node, int] = defaultdict(int)
     for assertion, predicate in predicate_of.items():
         if predicate != GBA.mentionedWith:

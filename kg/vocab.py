@@ -71,6 +71,7 @@ class GBA(DefinedNamespace):
     confidence: URIRef
     documentCount: URIRef
     documentId: URIRef
+    documentRank: URIRef
     encoding: URIRef
     endOffset: URIRef
     entityCount: URIRef

@@ -169,3 +169,18 @@ def test_disk_store_workers_answer_like_the_in_memory_ones(built_out, endpoint):
     finally:
         disk.shutdown()
         disk.server_close()
+
+
+def test_queries_that_pick_graphs_are_answered_from_the_named_graphs(endpoint):
+    graph = "<https://w3id.org/gba-kg/id/graph/summary>"
+    summary = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH " + graph + " { ?x gba:documentCount ?c } }"
+    default = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?x gba:documentCount ?c }"
+    documents = PREFIXES + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?x gba:mentionedIn ?d } }"
+    any_graph = PREFIXES + "SELECT (COUNT(*) AS ?n) FROM NAMED " + graph + " WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def count(query):
+        return int(_client(endpoint, query).query().convert()["results"]["bindings"][0]["n"]["value"])
+
+    assert count(summary) == count(default) > 250
+    assert count(documents) == 5
+    assert count(any_graph) > 250

@@ -51,3 +51,23 @@ def test_summary_is_its_own_named_graph_and_not_in_the_documents(corpus_records)
     for record in corpus_records:
         named = ds.graph(graph_iri(record.info.doc_id))
         assert not any(p in SUMMARY_PREDICATES for _, p, _ in named)
+
+
+def test_document_rank_orders_by_document_count_then_name(corpus_graph):
+    counted = run_query(
+        corpus_graph,
+        "SELECT ?x ?name (COUNT(DISTINCT ?d) AS ?n) WHERE { ?x gba:mentionedIn ?d ; rdfs:label ?name "
+        'FILTER(langMatches(lang(?name), "zh-Hans")) } GROUP BY ?x ?name',
+    ).terms
+    expected = [x for x, _, _ in sorted(counted, key=lambda r: (-r[2].toPython(), str(r[1]), str(r[0])))]
+    ranks = dict(_pairs(corpus_graph, "SELECT ?x ?r WHERE { ?x gba:documentRank ?r }"))
+    assert sorted(ranks, key=lambda x: ranks[x].toPython()) == expected
+    assert sorted(r.toPython() for r in ranks.values()) == list(range(1, len(expected) + 1))
+    assert corpus_graph.value(expected[0], GBA.documentCount) == Literal(5)
+
+
+def test_pref_label_is_the_one_simplified_chinese_label_of_each_entity(corpus_graph):
+    labels = _pairs(corpus_graph, 'SELECT ?x ?l WHERE { ?x gba:mentionedIn ?d ; rdfs:label ?l FILTER(lang(?l) = "zh-Hans") }')
+    preferred = _pairs(corpus_graph, "SELECT ?x ?l WHERE { ?x skos:prefLabel ?l }")
+    assert preferred == labels and len({x for x, _ in preferred}) == len(preferred)
+    assert (CSNS, Literal("中国散裂中子源", lang="zh-Hans")) in preferred
