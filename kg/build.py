@@ -13,16 +13,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord, record_from_dict, record_to_dict
 
 from .errors import DocumentError, StrictBuildError
-from .graph import TYPED_PREDICATES, build_dataset, build_graph, entity_iris, graph_stats, term, write_trig, write_turtle
+from .graph import (
+    TYPED_PREDICATES,
+    build_graph,
+    document_triples,
+    entity_iris,
+    graph_stats,
+    named_graphs,
+    term,
+    write_trig,
+    write_turtle,
+)
 from .io import write_atomic
 from .store import STORE_DIR, load_store, replace_folder
-from .validate import Violation, format_violations, validate
+from .validate import BackgroundValidation, Violation, format_violations
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
 
@@ -185,8 +195,9 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     from .explorer import write_explorer
     from .report import write_report
 
-    graph = build_graph(records)
-    dataset: Dataset = build_dataset(records, graph)
+    triples_of = document_triples(records)
+    graph = build_graph(records, triples_of=triples_of)
+    graphs = named_graphs(records, graph, triples_of)
     previous = None
     manifest_path = out_dir / MANIFEST
     if manifest_path.is_file():
@@ -197,13 +208,18 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     if (out_dir / "centrality.json").is_file():  # the report compares ranks with the previous ones
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     manifest = _manifest(graph)
-    violations = validate(graph) if check_shapes else []
-    written = [write_turtle(graph, staging / "graph.ttl"), write_trig(dataset, staging / "graph.trig")]
+    validation = BackgroundValidation(graph) if check_shapes else None
+    try:
+        written = [write_turtle(graph, staging / "graph.ttl"), write_trig(graphs, staging / "graph.trig")]
+        written.append(load_store(staging))
+        written += list(write_report(graph, staging, seed=seed))
+        written.append(write_explorer(graph, staging / "explorer.html", seed=seed))
+        violations = validation.result() if validation is not None else []
+    finally:
+        if validation is not None:
+            validation.cancel()
     if violations:
-        written.append(write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))
-    written.append(load_store(staging))
-    written += list(write_report(graph, staging, seed=seed))
-    written.append(write_explorer(graph, staging / "explorer.html", seed=seed))
+        written.insert(2, write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))
     write_atomic(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))
     return Outputs(written, diff_manifests(previous, manifest), graph_stats(graph), violations)
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from extract.records import DocumentRecord, Entity, Fact
 
 from .errors import GraphFileError
 from .io import write_atomic
+from .rdfwrite import trig_lines, turtle_lines
 from .summary import SUMMARY_PREDICATES, summary_triples
 from .vocab import GBA
 
@@ -29,6 +31,7 @@ __all__ = [
     "KNOWN_GRAPH",
     "NOT_ENTITY_CLASSES",
     "PREFIXES",
+    "PREFIX_IRIS",
     "SUMMARY_GRAPH",
     "TYPED_PREDICATES",
     "WD",
@@ -36,12 +39,15 @@ __all__ = [
     "build_graph",
     "decimal_literal",
     "document_iri",
+    "document_triples",
     "entity_iri",
     "entity_iris",
     "fact_value",
     "graph_iri",
     "graph_stats",
     "load_graph",
+    "named_graphs",
+    "record_triples",
     "trig_text",
     "write_trig",
     "write_turtle",
@@ -61,6 +67,8 @@ PREFIXES = {
     "dcterms": DCTERMS,
     "wd": WD,
 }
+Triple = tuple[Node, Node, Node]
+PREFIX_IRIS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 _IRI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]")
 
 
@@ -95,87 +103,111 @@ KNOWN_GRAPH = ID["graph/known-entities"]
 SUMMARY_GRAPH = ID["graph/summary"]
 
 
-def build_dataset(records: Iterable[DocumentRecord], merged: Graph | None = None) -> Dataset:
-    """One named graph per document (its entities, mentions, facts and assertions), one for facts
-    from the data file of known entities (home cities) and one for the summary triples
-    (``kg.summary``); their union is ``build_graph`` (pass it as ``merged`` if already built)."""
+def named_graphs(
+    records: Iterable[DocumentRecord], merged: Graph | None = None, triples_of: Mapping[str, set[Triple]] | None = None
+) -> list[tuple[URIRef, set[Triple]]]:
+    """The named graphs as (name, triples): one per document (its entities, mentions, facts and
+    assertions), one for facts from the data file of known entities (home cities) and one for the
+    summary triples (``kg.summary``); their union is ``build_graph`` (pass it as ``merged`` if built,
+    and ``triples_of`` from ``document_triples`` to reuse each document's triples)."""
     records = sorted(records, key=lambda r: r.info.doc_id)
+    if triples_of is None:
+        triples_of = document_triples(records)
+    graphs = [(graph_iri(record.info.doc_id), triples_of[record.info.doc_id]) for record in records]
+    if merged is None:
+        merged = build_graph(records, triples_of=triples_of)
+    graphs.append((KNOWN_GRAPH, set(merged.triples((None, GBA.homeCity, None)))))
+    summary: set[Triple] = set()
+    for predicate in sorted(SUMMARY_PREDICATES):
+        summary.update(merged.triples((None, predicate, None)))
+    graphs.append((SUMMARY_GRAPH, summary))
+    return graphs
+
+
+def build_dataset(records: Iterable[DocumentRecord], merged: Graph | None = None) -> Dataset:
+    """``named_graphs`` as an rdflib Dataset."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
-    for record in records:
-        named = ds.graph(graph_iri(record.info.doc_id))
-        for triple in build_graph([record], home_cities=False):
+    for name, triples in named_graphs(records, merged):
+        named = ds.graph(name)
+        for triple in triples:
             named.add(triple)
-    if merged is None:
-        merged = build_graph(records)
-    known = ds.graph(KNOWN_GRAPH)
-    for triple in merged.triples((None, GBA.homeCity, None)):
-        known.add(triple)
-    summary = ds.graph(SUMMARY_GRAPH)
-    for predicate in sorted(SUMMARY_PREDICATES):
-        for triple in merged.triples((None, predicate, None)):
-            summary.add(triple)
     return ds
 
 
-def build_graph(records: Iterable[DocumentRecord], *, home_cities: bool = True) -> Graph:
+def record_triples(record: DocumentRecord) -> set[Triple]:
+    """What one document states: the document, its entities, mentions, assertions and facts."""
+    g: set[Triple] = set()
+    doc = document_iri(record.info.doc_id)
+    g.add((doc, RDF.type, GBA.Document))
+    g.add((doc, GBA.documentId, Literal(record.info.doc_id)))
+    g.add((doc, GBA.path, Literal(record.info.path)))
+    g.add((doc, GBA.sha256, Literal(record.info.sha256)))
+    g.add((doc, GBA.script, Literal(record.info.script)))
+    g.add((doc, GBA.format, Literal(record.info.format)))
+    g.add((doc, GBA.encoding, Literal(record.info.encoding)))
+    g.add((doc, DCTERMS.title, Literal(record.info.title)))
+    for entity in record.entities:
+        iri = entity_iri(entity.type, entity.canonical)
+        g.add((iri, RDF.type, term(entity.type)))
+        g.add((iri, GBA.mentionedIn, doc))
+        for lang, label in entity.labels.items():
+            g.add((iri, RDFS.label, Literal(label, lang=lang)))
+        for alias in entity.aliases:
+            g.add((iri, SKOS.altLabel, Literal(alias, lang="zh" if not alias.isascii() else "en")))
+        if entity.wikidata:
+            g.add((iri, OWL.sameAs, WD[entity.wikidata]))
+    for m in record.mentions:
+        node = ID[f"mention/{_iri_segment(record.info.doc_id)}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
+        g.add((node, RDF.type, GBA.Mention))
+        g.add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
+        g.add((node, PROV.wasDerivedFrom, doc))
+        g.add((node, GBA.surface, Literal(m.surface)))
+        g.add((node, GBA.startOffset, Literal(m.start)))
+        g.add((node, GBA.endOffset, Literal(m.end)))
+        g.add((node, GBA.sentenceIndex, Literal(m.sentence)))
+        g.add((node, GBA.rule, Literal(m.rule)))
+    for r in record.relations:
+        s, o = entity_iri(*r.subject), entity_iri(*r.object)
+        p = term(r.predicate)
+        g.add((s, p, o))
+        node = ID[f"assertion/{_digest(record.info.doc_id, s, p, o, r.start, r.end, r.rule)}"]
+        g.add((node, RDF.type, GBA.Assertion))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        g.add((node, PROV.wasDerivedFrom, doc))
+        g.add((node, GBA.sentence, Literal(r.evidence)))
+        g.add((node, GBA.sentenceIndex, Literal(r.sentence)))
+        g.add((node, GBA.startOffset, Literal(r.start)))
+        g.add((node, GBA.endOffset, Literal(r.end)))
+        g.add((node, GBA.rule, Literal(r.rule)))
+        g.add((node, GBA.confidence, decimal_literal(r.confidence)))
+    for f in record.facts:
+        _add_fact(g, doc, record.info.doc_id, f)
+    return g
+
+
+def document_triples(records: Iterable[DocumentRecord]) -> dict[str, set[Triple]]:
+    """``record_triples`` of each record, by document id."""
+    return {record.info.doc_id: record_triples(record) for record in records}
+
+
+def build_graph(
+    records: Iterable[DocumentRecord], *, home_cities: bool = True, triples_of: Mapping[str, set[Triple]] | None = None
+) -> Graph:
     """The merged graph of the given documents' records; ``home_cities=False`` leaves out what is not
     stated by the documents themselves (home cities from the data file, and the summary triples)."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     entities: dict[tuple[str, str], Entity] = {}
-    records = list(records)
     for record in records:
-        doc = document_iri(record.info.doc_id)
-        g.add((doc, RDF.type, GBA.Document))
-        g.add((doc, GBA.documentId, Literal(record.info.doc_id)))
-        g.add((doc, GBA.path, Literal(record.info.path)))
-        g.add((doc, GBA.sha256, Literal(record.info.sha256)))
-        g.add((doc, GBA.script, Literal(record.info.script)))
-        g.add((doc, GBA.format, Literal(record.info.format)))
-        g.add((doc, GBA.encoding, Literal(record.info.encoding)))
-        g.add((doc, DCTERMS.title, Literal(record.info.title)))
         for entity in record.entities:
-            iri = entity_iri(entity.type, entity.canonical)
             entities.setdefault(entity.key, entity)
-            g.add((iri, RDF.type, term(entity.type)))
-            g.add((iri, GBA.mentionedIn, doc))
-            for lang, label in entity.labels.items():
-                g.add((iri, RDFS.label, Literal(label, lang=lang)))
-            for alias in entity.aliases:
-                g.add((iri, SKOS.altLabel, Literal(alias, lang="zh" if not alias.isascii() else "en")))
-            if entity.wikidata:
-                g.add((iri, OWL.sameAs, WD[entity.wikidata]))
-        for m in record.mentions:
-            node = ID[f"mention/{_iri_segment(record.info.doc_id)}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
-            g.add((node, RDF.type, GBA.Mention))
-            g.add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
-            g.add((node, PROV.wasDerivedFrom, doc))
-            g.add((node, GBA.surface, Literal(m.surface)))
-            g.add((node, GBA.startOffset, Literal(m.start)))
-            g.add((node, GBA.endOffset, Literal(m.end)))
-            g.add((node, GBA.sentenceIndex, Literal(m.sentence)))
-            g.add((node, GBA.rule, Literal(m.rule)))
-        for r in record.relations:
-            s, o = entity_iri(*r.subject), entity_iri(*r.object)
-            p = term(r.predicate)
-            g.add((s, p, o))
-            node = ID[f"assertion/{_digest(record.info.doc_id, s, p, o, r.start, r.end, r.rule)}"]
-            g.add((node, RDF.type, GBA.Assertion))
-            g.add((node, RDF.subject, s))
-            g.add((node, RDF.predicate, p))
-            g.add((node, RDF.object, o))
-            g.add((node, PROV.wasDerivedFrom, doc))
-            g.add((node, GBA.sentence, Literal(r.evidence)))
-            g.add((node, GBA.sentenceIndex, Literal(r.sentence)))
-            g.add((node, GBA.startOffset, Literal(r.start)))
-            g.add((node, GBA.endOffset, Literal(r.end)))
-            g.add((node, GBA.rule, Literal(r.rule)))
-            g.add((node, GBA.confidence, decimal_literal(r.confidence)))
-        for f in record.facts:
-            _add_fact(g, doc, record.info.doc_id, f)
+        for triple in triples_of[record.info.doc_id] if triples_of is not None else record_triples(record):
+            g.add(triple)
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
             g.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
@@ -211,7 +243,7 @@ def decimal_literal(value: object) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
-def _add_fact(g: Graph, doc: URIRef, doc_id: str, f: Fact) -> None:
+def _add_fact(g: set[Triple], doc: URIRef, doc_id: str, f: Fact) -> None:
     node = ID[f"fact/{_digest(doc_id, f.subject, f.kind, f.attribute, f.value, f.start, f.rule)}"]
     g.add((node, RDF.type, _FACT_CLASS[f.kind]))
     g.add((node, GBA.about, entity_iri(*f.subject)))
@@ -267,34 +299,21 @@ def graph_stats(graph: Graph) -> dict[str, int]:
 
 
 def write_turtle(graph: Graph, path: str | Path) -> Path:
-    """Deterministic Turtle (no blank nodes, sorted by the serializer), written atomically."""
-    data = graph.serialize(format="turtle")
-    return write_atomic(path, data)
+    """Deterministic Turtle (no blank nodes, sorted), written atomically."""
+    return write_atomic(path, "".join(turtle_lines(graph, PREFIX_IRIS)))
 
 
-def trig_text(dataset: Dataset) -> str:
-    """TriG of the named graphs in IRI order (documents, then known entities), each serialised on its
-    own, so the bytes do not depend on set order or on the process's hash seed."""
-    prefixes: set[str] = set()
-    bodies = []
-    for named in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        one = Dataset()
-        for prefix, ns in dataset.namespace_manager.namespaces():
-            one.bind(prefix, ns, override=True, replace=True)
-        target = one.graph(named.identifier)
-        for triple in named:
-            target.add(triple)
-        text = one.serialize(format="trig")
-        cut = text.index("\n\n") + 2 if "\n\n" in text else 0
-        prefixes.update(line for line in text[:cut].splitlines() if line.startswith("@prefix"))
-        bodies.append(text[cut:].strip("\n") + "\n")
-    header = "".join(f"{line}\n" for line in sorted(prefixes))
-    return header + ("\n" if header else "") + "\n".join(bodies)
+def trig_text(graphs: Dataset | Iterable[tuple[URIRef, Iterable[Triple]]]) -> str:
+    """TriG of the non-empty named graphs, in IRI order (documents, then known entities, then the
+    summary); its bytes do not depend on set order or on the process's hash seed."""
+    if isinstance(graphs, Dataset):
+        graphs = [(g.identifier, g) for g in graphs.graphs()]  # type: ignore[misc]
+    return "".join(trig_lines(graphs, PREFIX_IRIS))
 
 
-def write_trig(dataset: Dataset, path: str | Path) -> Path:
-    """The quads (one named graph per document) as TriG, written atomically."""
-    return write_atomic(path, trig_text(dataset))
+def write_trig(graphs: Dataset | Iterable[tuple[URIRef, Iterable[Triple]]], path: str | Path) -> Path:
+    """The named graphs (a Dataset, or ``named_graphs``) as TriG, written atomically."""
+    return write_atomic(path, trig_text(graphs))
 
 
 def load_graph(path: str | Path) -> Graph:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -12,7 +15,7 @@ from .errors import GbaKgError
 from .graph import PREFIXES
 from .vocabgen import ONTOLOGY_FILE
 
-__all__ = ["SHAPES_FILE", "Violation", "format_violations", "validate"]
+__all__ = ["SHAPES_FILE", "BackgroundValidation", "Violation", "format_violations", "validate"]
 
 SHAPES_FILE = ONTOLOGY_FILE.with_name("shapes.ttl")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -72,6 +75,52 @@ def validate(graph: Graph, shapes: str | Path = SHAPES_FILE, ontology: str | Pat
             )
         )
     return sorted(set(out))
+
+
+def _validate_into(graph: Graph, conn: Connection) -> None:
+    try:
+        conn.send(("ok", validate(graph)))
+    except BaseException as err:  # reported by the parent, which owns the error catalogue
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+    finally:
+        conn.close()
+
+
+class BackgroundValidation:
+    """``validate(graph)`` in a forked process, so that it runs beside whatever the caller does next
+    (where ``fork`` is not available, ``result`` validates in this process)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph: Graph | None = graph
+        self.process: Any = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.conn, child = context.Pipe(duplex=False)
+            self.process = context.Process(target=_validate_into, args=(graph, child), daemon=True)
+            self.process.start()
+            child.close()
+            self.graph = None
+
+    def result(self) -> list[Violation]:
+        """Wait for the violations; a validator that failed raises ``GbaKgError``."""
+        if self.process is None:
+            return validate(self.graph) if self.graph is not None else []
+        try:
+            status, payload = self.conn.recv()
+        except EOFError:
+            status, payload = "error", f"the validating process ended with status {self.process.exitcode}"
+        finally:
+            self.cancel()
+        if status != "ok":
+            raise GbaKgError(f"SHACL validation failed: {payload}", hint="run 'gbakg validate' to see the error")
+        return payload  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self.conn.close()
 
 
 def format_violations(violations: list[Violation], limit: int = 50) -> str:

@@ -112,3 +112,26 @@ def test_validate_command_exits_nonzero_on_a_broken_graph(tmp_path, small_graph,
     out = capsys.readouterr()
     assert "id:Facility/中国散裂中子源 gba:locatedIn = id:Person/倪明选: locatedIn must point to a place" in out.out
     assert "1 violation" in out.err
+
+
+def test_background_validation_finds_what_validate_finds(small_graph):
+    from kg.validate import BackgroundValidation
+
+    g = _copy(small_graph)
+    g.add((entity_iri("Facility", "中国散裂中子源"), GBA.locatedIn, entity_iri("Person", "倪明选")))
+    background = BackgroundValidation(g)
+    assert background.process is not None
+    found = background.result()
+    assert found == validate(g) and "locatedIn must point to a place" in format_violations(found)
+
+
+def test_background_validation_that_fails_raises_a_catalogued_error(small_graph, monkeypatch):
+    import kg.validate
+    from kg.errors import GbaKgError
+
+    def broken(graph):
+        raise RuntimeError("shapes exploded")
+
+    monkeypatch.setattr(kg.validate, "validate", broken)
+    with pytest.raises(GbaKgError, match="SHACL validation failed: RuntimeError: shapes exploded"):
+        kg.validate.BackgroundValidation(small_graph).result()
