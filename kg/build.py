@@ -32,7 +32,7 @@ from .graph import (
 )
 from .io import write_atomic
 from .store import STORE_DIR, load_store, replace_folder
-from .validate import BackgroundValidation, Violation, format_violations
+from .validate import BackgroundValidation, Violation, format_violations, validate_by_parts
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
 
@@ -208,7 +208,10 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     if (out_dir / "centrality.json").is_file():  # the report compares ranks with the previous ones
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     manifest = _manifest(graph)
-    validation = BackgroundValidation(graph) if check_shapes else None
+    validation = None
+    if check_shapes:
+        cache = out_dir / CACHE_DIR / "shacl"
+        validation = BackgroundValidation(check=lambda: validate_by_parts(triples_of, graph, cache))
     try:
         written = [write_turtle(graph, staging / "graph.ttl"), write_trig(graphs, staging / "graph.trig")]
         written.append(load_store(staging))

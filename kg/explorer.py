@@ -213,7 +213,7 @@ def _layout(nodes: list[str], edges: list[tuple[str, str]], seed: int) -> dict[s
     g = igraph.Graph(n=len(nodes), edges=sorted({tuple(sorted((index[u], index[v]))) for u, v in edges if u != v}))
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        coords = g.layout_drl().coords
+        coords = g.layout_fruchterman_reingold(niter=500, grid="auto").coords
     finally:
         igraph.set_random_number_generator(random)
     xs = [c[0] for c in coords]

@@ -51,6 +51,7 @@ class TermWriter:
         self.namespaces = sorted(((str(ns), prefix) for prefix, ns in prefixes.items()), key=lambda p: -len(p[0]))
         self.iris: dict[str, str] = {}
         self.used: set[str] = set()
+        self.literals: dict[tuple[str, str | None, URIRef | None], str] = {}
 
     def iri(self, value: str) -> str:
         written = self.iris.get(value)
@@ -72,19 +73,26 @@ class TermWriter:
         if isinstance(term, URIRef):
             return self.iri(str(term))
         if isinstance(term, Literal):
-            text = str(term)
-            datatype = str(term.datatype) if term.datatype is not None else None
-            if datatype in _BARE and _BARE[datatype].fullmatch(text):
-                return text
-            quoted = '"' + _STRING_UNSAFE.sub(_escape_char, text) + '"'
-            if term.language:
-                return f"{quoted}@{term.language}"
-            if datatype and datatype != _XSD + "string":
-                return f"{quoted}^^{self.iri(datatype)}"
-            return quoted
+            key = (str(term), term.language, term.datatype)
+            written = self.literals.get(key)
+            if written is None:
+                written = self.literals[key] = self._literal(term)
+            return written
         if isinstance(term, BNode):
             return f"_:{term}"
         raise TypeError(f"cannot write {term!r} in Turtle")
+
+    def _literal(self, term: Literal) -> str:
+        text = str(term)
+        datatype = str(term.datatype) if term.datatype is not None else None
+        if datatype in _BARE and _BARE[datatype].fullmatch(text):
+            return text
+        quoted = '"' + _STRING_UNSAFE.sub(_escape_char, text) + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if datatype and datatype != _XSD + "string":
+            return f"{quoted}^^{self.iri(datatype)}"
+        return quoted
 
 
 def _prefix_lines(prefixes: Mapping[str, str], used: set[str]) -> list[str]:

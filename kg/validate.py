@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .errors import GbaKgError
 from .graph import PREFIXES
+from .io import write_atomic
+from .vocab import GBA
 from .vocabgen import ONTOLOGY_FILE
 
-__all__ = ["SHAPES_FILE", "BackgroundValidation", "Violation", "format_violations", "validate"]
+__all__ = ["BUCKETS", "SHAPES_FILE", "BackgroundValidation", "Violation", "format_violations", "validate", "validate_by_parts"]
 
 SHAPES_FILE = ONTOLOGY_FILE.with_name("shapes.ttl")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass(frozen=True, order=True)
@@ -51,12 +58,14 @@ def _short(graph: Graph, node: Node | None) -> str:
 
 def validate(graph: Graph, shapes: str | Path = SHAPES_FILE, ontology: str | Path = ONTOLOGY_FILE) -> list[Violation]:
     """Every SHACL violation of ``graph``, sorted; an empty list means it conforms."""
+    return _violations(graph, Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle"))
+
+
+def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph) -> list[Violation]:
     try:
         import pyshacl
     except ImportError as err:  # pragma: no cover - pyshacl is a core dependency
         raise GbaKgError("pyshacl is not installed", hint="pip install pyshacl") from err
-    shapes_graph = Graph().parse(shapes, format="turtle")
-    ontology_graph = Graph().parse(ontology, format="turtle")
     _, report, _ = pyshacl.validate(
         graph, shacl_graph=shapes_graph, ont_graph=ontology_graph, inference="none", allow_warnings=True
     )
@@ -77,9 +86,101 @@ def validate(graph: Graph, shapes: str | Path = SHAPES_FILE, ontology: str | Pat
     return sorted(set(out))
 
 
-def _validate_into(graph: Graph, conn: Connection) -> None:
+BUCKETS = 64
+ENTITY_SHAPE = URIRef("https://w3id.org/gba-kg/shapes#EntityShape")
+_ENTITY_PREDICATES = (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, GBA.homeCity, GBA.mentionedIn)
+
+
+def _bucket(key: str) -> int:
+    return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:4], "big") % BUCKETS
+
+
+def _described(shapes: Graph, node: Node, into: Graph) -> None:
+    for triple in shapes.triples((node, None, None)):
+        into.add(triple)
+        if isinstance(triple[2], BNode):
+            _described(shapes, triple[2], into)
+
+
+def _split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """(every shape but EntityShape, EntityShape alone), each with what its blank nodes describe."""
+    entity, rest = Graph(), Graph()
+    for prefix, ns in shapes.namespaces():
+        entity.bind(prefix, ns)
+        rest.bind(prefix, ns)
+    _described(shapes, ENTITY_SHAPE, entity)
+    for triple in shapes:
+        if triple not in entity:
+            rest.add(triple)
+    return rest, entity
+
+
+def _digest(triples: Iterable[Triple]) -> str:
+    lines = sorted(
+        f"{s}\x1f{p}\x1f{o}\x1f{type(o).__name__}\x1f{getattr(o, 'language', '')}\x1f{getattr(o, 'datatype', '')}"
+        for s, p, o in triples
+    )
+    return hashlib.sha256("\x1e".join(lines).encode("utf-8")).hexdigest()
+
+
+def _checked(
+    parts: dict[int, list[Triple]], kind: str, shapes: Graph, ontology: Graph, salt: str, cache: Path | None
+) -> list[Violation]:
+    found: list[Violation] = []
+    for bucket, triples in sorted(parts.items()):
+        key = hashlib.sha256((salt + _digest(triples)).encode("utf-8")).hexdigest()
+        path = cache / f"{kind}-{bucket:02d}.json" if cache is not None else None
+        if path is not None and path.is_file():
+            try:
+                stored = json.loads(path.read_text(encoding="utf-8"))
+                if stored.get("key") == key:
+                    found += [Violation(**v) for v in stored["violations"]]
+                    continue
+            except (OSError, ValueError, TypeError):
+                pass
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        violations = _violations(graph, shapes, ontology)
+        found += violations
+        if path is not None:
+            write_atomic(path, json.dumps({"key": key, "violations": [asdict(v) for v in violations]}, ensure_ascii=False))
+    return found
+
+
+def validate_by_parts(triples_of: Mapping[str, Iterable[Triple]], merged: Graph, cache: Path | None = None) -> list[Violation]:
+    """The violations ``validate(merged)`` finds, found in parts that can be cached: each document's
+    own triples against every shape but EntityShape (each of those reads one document's triples
+    only), and the entities' own triples (types, labels, home cities, documents) against
+    EntityShape. Documents and entities go into ``BUCKETS`` fixed buckets by a hash of their IRI;
+    with ``cache``, a bucket whose triples and shapes are unchanged reuses its stored violations,
+    so a rebuild re-validates only what changed."""
+    import pyshacl
+
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    document_shapes, entity_shapes = _split_shapes(shapes)
+    salt = hashlib.sha256(SHAPES_FILE.read_bytes() + ONTOLOGY_FILE.read_bytes() + pyshacl.__version__.encode()).hexdigest()
+    documents: dict[int, list[Triple]] = defaultdict(list)
+    for doc_id, triples in triples_of.items():
+        documents[_bucket(doc_id)].extend(triples)
+    entities: dict[int, list[Triple]] = defaultdict(list)
+    document_types = list(merged.triples((None, RDF.type, GBA.Document)))
+    for entity in sorted(set(merged.subjects(GBA.mentionedIn, None)), key=str):
+        bucket = entities[_bucket(str(entity))]
+        for described in (entity, *sorted(merged.objects(entity, GBA.homeCity), key=str)):
+            for predicate in _ENTITY_PREDICATES:
+                bucket.extend(merged.triples((described, predicate, None)))
+    for key, bucket_triples in entities.items():
+        entities[key] = sorted(set(bucket_triples) | set(document_types), key=str)
+    found = _checked(documents, "documents", document_shapes, ontology, salt, cache)
+    found += _checked(entities, "entities", entity_shapes, ontology, salt, cache)
+    return sorted(set(found))
+
+
+def _validate_into(check: Callable[[], list[Violation]], conn: Connection) -> None:
     try:
-        conn.send(("ok", validate(graph)))
+        conn.send(("ok", check()))
     except BaseException as err:  # reported by the parent, which owns the error catalogue
         conn.send(("error", f"{type(err).__name__}: {err}"))
     finally:
@@ -87,24 +188,24 @@ def _validate_into(graph: Graph, conn: Connection) -> None:
 
 
 class BackgroundValidation:
-    """``validate(graph)`` in a forked process, so that it runs beside whatever the caller does next
-    (where ``fork`` is not available, ``result`` validates in this process)."""
+    """``check()`` (by default ``validate(graph)``) in a forked process, so that it runs beside
+    whatever the caller does next (where ``fork`` is not available, ``result`` runs it here)."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph: Graph | None = graph
+    def __init__(self, graph: Graph | None = None, check: Callable[[], list[Violation]] | None = None) -> None:
+        self.check: Callable[[], list[Violation]] | None = check or (lambda: validate(graph) if graph is not None else [])
         self.process: Any = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.conn, child = context.Pipe(duplex=False)
-            self.process = context.Process(target=_validate_into, args=(graph, child), daemon=True)
+            self.process = context.Process(target=_validate_into, args=(self.check, child), daemon=True)
             self.process.start()
             child.close()
-            self.graph = None
+            self.check = None
 
     def result(self) -> list[Violation]:
         """Wait for the violations; a validator that failed raises ``GbaKgError``."""
         if self.process is None:
-            return validate(self.graph) if self.graph is not None else []
+            return self.check() if self.check is not None else []
         try:
             status, payload = self.conn.recv()
         except EOFError:

@@ -135,3 +135,63 @@ def test_background_validation_that_fails_raises_a_catalogued_error(small_graph,
     monkeypatch.setattr(kg.validate, "validate", broken)
     with pytest.raises(GbaKgError, match="SHACL validation failed: RuntimeError: shapes exploded"):
         kg.validate.BackgroundValidation(small_graph).result()
+
+
+def _parts_and_merged(records, damage=None, doc_id=None):
+    from kg.graph import build_graph, document_triples
+
+    triples_of = document_triples(records)
+    merged = build_graph(records, triples_of=triples_of)
+    if damage is not None:
+        doc = Graph()
+        for triple in triples_of[doc_id]:
+            doc.add(triple)
+        damage(doc)
+        for triple in triples_of[doc_id] - set(doc):
+            merged.remove(triple)
+        for triple in doc:
+            merged.add(triple)
+        triples_of = {**triples_of, doc_id: set(doc)}
+    return triples_of, merged
+
+
+@pytest.mark.parametrize(("name", "damage", "message"), BREAKS, ids=[b[0] for b in BREAKS])
+def test_validation_by_parts_finds_what_validating_the_merged_graph_finds(corpus_records, name, damage, message, tmp_path):
+    from kg.validate import validate_by_parts
+
+    records = [r for r in corpus_records if r.info.doc_id.startswith("003")]
+    triples_of, merged = _parts_and_merged(records, damage, records[0].info.doc_id)
+    expected = validate(merged)
+    assert expected and message in format_violations(expected)
+    assert validate_by_parts(triples_of, merged, tmp_path) == expected
+    assert validate_by_parts(triples_of, merged, tmp_path) == expected  # from the cache this time
+
+
+def test_validation_by_parts_sees_an_entity_across_documents(corpus_records, tmp_path):
+    from kg.validate import validate_by_parts
+
+    records = [r for r in corpus_records if r.info.doc_id[:3] in ("001", "003")]
+    label = Literal("粤港澳大湾區（別名）", lang="zh-Hant")
+    region = entity_iri("Region", "粤港澳大湾区")
+    triples_of, merged = _parts_and_merged(records, lambda g: g.add((region, RDFS.label, label)), records[0].info.doc_id)
+    assert {(region, RDFS.label, label)} <= triples_of[records[0].info.doc_id]
+    expected = validate(merged)
+    assert any(v.focus == "id:Region/粤港澳大湾区" and "at most one per language" in v.message for v in expected)
+    assert validate_by_parts(triples_of, merged, tmp_path) == expected
+
+
+def test_validation_by_parts_revalidates_only_changed_buckets(corpus_records, tmp_path):
+    from kg.validate import validate_by_parts
+
+    triples_of, merged = _parts_and_merged(corpus_records)
+    assert validate_by_parts(triples_of, merged, tmp_path) == []
+    stamps = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    assert len([n for n in stamps if n.startswith("documents-")]) == 5
+    doc_id = sorted(triples_of)[0]
+    bad = (entity_iri("Facility", "中国散裂中子源"), GBA.locatedIn, entity_iri("Person", "倪明选"))
+    triples_of[doc_id] = triples_of[doc_id] | {bad}
+    merged.add(bad)
+    found = validate_by_parts(triples_of, merged, tmp_path)
+    assert [v.message for v in found] == ["locatedIn must point to a place"]
+    changed = {p.name for p in tmp_path.iterdir() if p.stat().st_mtime_ns != stamps.get(p.name)}
+    assert len([n for n in changed if n.startswith("documents-")]) == 1
