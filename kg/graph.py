@@ -199,15 +199,15 @@ def build_graph(
 ) -> Graph:
     """The merged graph of the given documents' records; ``home_cities=False`` leaves out what is not
     stated by the documents themselves (home cities from the data file, and the summary triples)."""
-    g = Graph()
+    g = Graph(store="SimpleMemory")  # no contexts to keep: faster to fill and to search than the default store
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     entities: dict[tuple[str, str], Entity] = {}
     for record in records:
         for entity in record.entities:
             entities.setdefault(entity.key, entity)
-        for triple in triples_of[record.info.doc_id] if triples_of is not None else record_triples(record):
-            g.add(triple)
+        triples = triples_of[record.info.doc_id] if triples_of is not None else record_triples(record)
+        g.addN((s, p, o, g) for s, p, o in triples)
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
             g.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
