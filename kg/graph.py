@@ -300,7 +300,7 @@ def graph_stats(graph: Graph) -> dict[str, int]:
 
 def write_turtle(graph: Graph, path: str | Path) -> Path:
     """Deterministic Turtle (no blank nodes, sorted), written atomically."""
-    return write_atomic(path, "".join(turtle_lines(graph, PREFIX_IRIS)))
+    return write_atomic(path, turtle_lines(graph, PREFIX_IRIS))
 
 
 def trig_text(graphs: Dataset | Iterable[tuple[URIRef, Iterable[Triple]]]) -> str:
@@ -313,7 +313,9 @@ def trig_text(graphs: Dataset | Iterable[tuple[URIRef, Iterable[Triple]]]) -> st
 
 def write_trig(graphs: Dataset | Iterable[tuple[URIRef, Iterable[Triple]]], path: str | Path) -> Path:
     """The named graphs (a Dataset, or ``named_graphs``) as TriG, written atomically."""
-    return write_atomic(path, trig_text(graphs))
+    if isinstance(graphs, Dataset):
+        graphs = [(g.identifier, g) for g in graphs.graphs()]  # type: ignore[misc]
+    return write_atomic(path, trig_lines(graphs, PREFIX_IRIS))
 
 
 def load_graph(path: str | Path) -> Graph:

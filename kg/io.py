@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,8 +15,9 @@ LOCK_FILE = ".lock"
 __all__ = ["output_lock", "write_atomic"]
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Replace ``path`` with ``data`` in one rename, so readers never see half a file."""
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
+    """Replace ``path`` with ``data`` (text, bytes, or pieces of text written one after the other)
+    in one rename, so readers never see half a file."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -25,7 +26,11 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if isinstance(data, (str, bytes)):
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:
+                for piece in data:
+                    fh.write(piece.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

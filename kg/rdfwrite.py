@@ -100,10 +100,16 @@ def _prefix_lines(prefixes: Mapping[str, str], used: set[str]) -> list[str]:
     return [*lines, "\n"] if lines else []
 
 
-def _blocks(triples: Iterable[Triple], write: TermWriter, indent: str) -> Iterator[str]:
-    rows = sorted(
+Row = tuple[tuple[str, str], tuple[bool, str, str], str]
+
+
+def _rows(triples: Iterable[Triple], write: TermWriter) -> list[Row]:
+    return sorted(
         ((str(s), write(s)), (str(p) != _TYPE, str(p), "a" if str(p) == _TYPE else write(p)), write(o)) for s, p, o in triples
     )
+
+
+def _blocks(rows: list[Row], indent: str) -> Iterator[str]:
     first = True
     for (_, subject), by_subject in groupby(rows, key=lambda row: row[0]):
         if not first:
@@ -132,19 +138,18 @@ def turtle_lines(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iter
     3
     """
     write = TermWriter(prefixes)
-    body = list(_blocks(triples, write, ""))
+    rows = _rows(triples, write)
     yield from _prefix_lines(prefixes, write.used)
-    yield from body
+    yield from _blocks(rows, "")
 
 
 def trig_lines(graphs: Iterable[tuple[URIRef, Iterable[Triple]]], prefixes: Mapping[str, str]) -> Iterator[str]:
     """The TriG text of named graphs given as (name, triples), in the order of their names; empty
     graphs are left out."""
     write = TermWriter(prefixes)
-    out: list[str] = []
-    for name, triples in sorted(graphs, key=lambda g: str(g[0])):
-        body = list(_blocks(triples, write, "    "))
-        if body:
-            out += (["\n"] if out else []) + [f"{write(name)} {{\n", *body, "}\n"]
+    named = [(write(name), rows) for name, triples in sorted(graphs, key=lambda g: str(g[0])) if (rows := _rows(triples, write))]
     yield from _prefix_lines(prefixes, write.used)
-    yield from out
+    for i, (name, rows) in enumerate(named):
+        yield from (["\n"] if i else []) + [f"{name} {{\n"]
+        yield from _blocks(rows, "    ")
+        yield "}\n"

@@ -61,12 +61,20 @@ def validate(graph: Graph, shapes: str | Path = SHAPES_FILE, ontology: str | Pat
     return _violations(graph, Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle"))
 
 
-def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph) -> list[Violation]:
+def _pyshacl() -> Any:
     try:
         import pyshacl
     except ImportError as err:  # pragma: no cover - pyshacl is a core dependency
         raise GbaKgError("pyshacl is not installed", hint="pip install pyshacl") from err
-    _, report, _ = pyshacl.validate(
+    return pyshacl
+
+
+def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph) -> list[Violation]:
+    if not graph.store.context_aware:  # pyshacl mixes the ontology in through a ConjunctiveGraph
+        copy = Graph()
+        copy.addN((s, p, o, copy) for s, p, o in graph)
+        graph = copy
+    _, report, _ = _pyshacl().validate(
         graph, shacl_graph=shapes_graph, ont_graph=ontology_graph, inference="none", allow_warnings=True
     )
     out = []
@@ -155,24 +163,22 @@ def validate_by_parts(triples_of: Mapping[str, Iterable[Triple]], merged: Graph,
     EntityShape. Documents and entities go into ``BUCKETS`` fixed buckets by a hash of their IRI;
     with ``cache``, a bucket whose triples and shapes are unchanged reuses its stored violations,
     so a rebuild re-validates only what changed."""
-    import pyshacl
-
     shapes = Graph().parse(SHAPES_FILE, format="turtle")
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     document_shapes, entity_shapes = _split_shapes(shapes)
-    salt = hashlib.sha256(SHAPES_FILE.read_bytes() + ONTOLOGY_FILE.read_bytes() + pyshacl.__version__.encode()).hexdigest()
+    salt = hashlib.sha256(SHAPES_FILE.read_bytes() + ONTOLOGY_FILE.read_bytes() + _pyshacl().__version__.encode()).hexdigest()
     documents: dict[int, list[Triple]] = defaultdict(list)
     for doc_id, triples in triples_of.items():
         documents[_bucket(doc_id)].extend(triples)
     entities: dict[int, list[Triple]] = defaultdict(list)
-    document_types = list(merged.triples((None, RDF.type, GBA.Document)))
-    for entity in sorted(set(merged.subjects(GBA.mentionedIn, None)), key=str):
-        bucket = entities[_bucket(str(entity))]
-        for described in (entity, *sorted(merged.objects(entity, GBA.homeCity), key=str)):
+    for entity in set(merged.subjects(GBA.mentionedIn, None)):
+        part = entities[_bucket(str(entity))]
+        for described in (entity, *merged.objects(entity, GBA.homeCity)):
             for predicate in _ENTITY_PREDICATES:
-                bucket.extend(merged.triples((described, predicate, None)))
-    for key, bucket_triples in entities.items():
-        entities[key] = sorted(set(bucket_triples) | set(document_types), key=str)
+                part.extend(merged.triples((described, predicate, None)))
+    for key, part in entities.items():
+        named = {o for _, p, o in part if p == GBA.mentionedIn}
+        entities[key] = list({*part, *((d, RDF.type, GBA.Document) for d in named if (d, RDF.type, GBA.Document) in merged)})
     found = _checked(documents, "documents", document_shapes, ontology, salt, cache)
     found += _checked(entities, "entities", entity_shapes, ontology, salt, cache)
     return sorted(set(found))
