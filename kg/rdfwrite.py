@@ -3,7 +3,8 @@
 Subjects are written in IRI order, each with ``a`` first and then its predicates in IRI order, the
 objects of a predicate in the order of their written form. A name is prefixed where Turtle's
 ``PN_LOCAL`` allows it without escapes, numbers and booleans in canonical form are written bare,
-and strings on one line with ``\\n``-style escapes, so any graph reads back isomorphic.
+and strings on one line with ``\\n``-style escapes, so the graph reads back isomorphic; an IRI that
+Turtle cannot hold (a space, ``<``, ``>``, ...) is refused with ``ValueError``.
 """
 
 from __future__ import annotations
