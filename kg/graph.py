@@ -16,13 +16,12 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
-from rdflib.term import Node
 
 from extract.records import DocumentRecord, Entity, Fact
 
 from .errors import GraphFileError
 from .io import write_atomic
-from .rdfwrite import trig_lines, turtle_lines
+from .rdfwrite import Triple, trig_lines, turtle_lines
 from .summary import SUMMARY_PREDICATES, summary_triples
 from .vocab import GBA
 
@@ -67,7 +66,6 @@ PREFIXES = {
     "dcterms": DCTERMS,
     "wd": WD,
 }
-Triple = tuple[Node, Node, Node]
 PREFIX_IRIS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 _IRI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]")
 

@@ -16,7 +16,7 @@ from itertools import groupby
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["TermWriter", "trig_lines", "turtle_lines"]
+__all__ = ["TermWriter", "Triple", "trig_lines", "turtle_lines"]
 
 Triple = tuple[Node, Node, Node]
 

@@ -18,14 +18,13 @@ from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
+from .rdfwrite import Triple
 from .vocab import GBA
 
 __all__ = ["SUMMARY_PREDICATES", "summary_triples"]
 
 SUMMARY_PREDICATES = frozenset({GBA.documentCount, GBA.documentRank, GBA.inCity, GBA.entityCount, GBA.factCount, SKOS.prefLabel})
 _PLACE = (GBA.locatedIn, GBA.homeCity)
-
-Triple = tuple[Node, Node, Node]
 
 
 def summary_triples(triples: Iterable[Triple]) -> list[Triple]:

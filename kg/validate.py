@@ -18,6 +18,7 @@ from rdflib.term import Node
 from .errors import GbaKgError
 from .graph import PREFIXES
 from .io import write_atomic
+from .rdfwrite import Triple
 from .vocab import GBA
 from .vocabgen import ONTOLOGY_FILE
 
@@ -25,7 +26,6 @@ __all__ = ["BUCKETS", "SHAPES_FILE", "BackgroundValidation", "Violation", "forma
 
 SHAPES_FILE = ONTOLOGY_FILE.with_name("shapes.ttl")
 SH = Namespace("http://www.w3.org/ns/shacl#")
-Triple = tuple[Node, Node, Node]
 
 
 @dataclass(frozen=True, order=True)
