@@ -301,19 +301,24 @@ def write_turtle(graph: Graph, path: str | Path) -> Path:
     return write_atomic(path, turtle_lines(graph, PREFIX_IRIS))
 
 
-def trig_text(graphs: Dataset | Iterable[tuple[URIRef, Iterable[Triple]]]) -> str:
+NamedGraphs = Dataset | Iterable[tuple[URIRef, Iterable[Triple]]]
+
+
+def _trig_lines(graphs: NamedGraphs) -> Iterable[str]:
+    if isinstance(graphs, Dataset):
+        graphs = [(g.identifier, g) for g in graphs.graphs()]  # type: ignore[misc]
+    return trig_lines(graphs, PREFIX_IRIS)
+
+
+def trig_text(graphs: NamedGraphs) -> str:
     """TriG of the non-empty named graphs, in IRI order (documents, then known entities, then the
     summary); its bytes do not depend on set order or on the process's hash seed."""
-    if isinstance(graphs, Dataset):
-        graphs = [(g.identifier, g) for g in graphs.graphs()]  # type: ignore[misc]
-    return "".join(trig_lines(graphs, PREFIX_IRIS))
+    return "".join(_trig_lines(graphs))
 
 
-def write_trig(graphs: Dataset | Iterable[tuple[URIRef, Iterable[Triple]]], path: str | Path) -> Path:
+def write_trig(graphs: NamedGraphs, path: str | Path) -> Path:
     """The named graphs (a Dataset, or ``named_graphs``) as TriG, written atomically."""
-    if isinstance(graphs, Dataset):
-        graphs = [(g.identifier, g) for g in graphs.graphs()]  # type: ignore[misc]
-    return write_atomic(path, trig_lines(graphs, PREFIX_IRIS))
+    return write_atomic(path, _trig_lines(graphs))
 
 
 def load_graph(path: str | Path) -> Graph:
