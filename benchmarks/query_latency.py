@@ -163,7 +163,7 @@ def main() -> None:
         print(f"oxigraph bulk load, on disk: {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         memory = memory_store([nt])
-        print(f"oxigraph load, in memory (as gbakg serve loads it, predicate by predicate): {time.perf_counter() - t:.1f} s")
+        print(f"oxigraph load, in memory (as gbakg serve loads it, in predicate, subject order): {time.perf_counter() - t:.1f} s")
         names = [q for q in saved_queries() if q != "graph_of_document"]
         timings: dict[str, dict[str, tuple[int, float, float]]] = {"disk": {}, "memory": {}}
         for kind, store in (("disk", disk), ("memory", memory)):

@@ -132,9 +132,10 @@ def open_store(
 
 
 def memory_store(sources: list[Path]) -> Any:
-    """An in-memory Oxigraph store of the given Turtle, TriG or N-Triples files, loaded predicate by
-    predicate: the store chains each predicate's quads, and saved queries scan whole predicates, so
-    keeping a predicate's quads together in memory makes them 10-40 % faster than file order."""
+    """An in-memory Oxigraph store of the given Turtle, TriG or N-Triples files, loaded in (predicate,
+    subject) order: the store chains each predicate's quads, and saved queries scan whole predicates
+    and join on subjects, so keeping those quads together in memory makes them 10-40 % faster than
+    file order (and the order no longer depends on how the file was written)."""
     ox = _ox()
     formats = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES}
     quads = []
@@ -143,7 +144,7 @@ def memory_store(sources: list[Path]) -> Any:
             quads += ox.parse(path=str(source), format=formats.get(source.suffix, ox.RdfFormat.TURTLE))
         except SyntaxError as err:
             raise _syntax_error(source, err) from None
-    quads.sort(key=lambda q: q.predicate.value)
+    quads.sort(key=lambda q: (q.predicate.value, str(q.subject)))
     store = ox.Store()
     store.extend(quads)
     return store

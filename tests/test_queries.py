@@ -1,13 +1,14 @@
 """Saved queries as tables of query -> expected rows, on both engines; the query CLI; safety and errors."""
 
 import json
+import random
 
 import pyoxigraph
 import pytest
 
 from kg.errors import QueryError
 from kg.query import check_safe, format_result, resolve_query, run_query, saved_queries
-from kg.store import open_store, query_store
+from kg.store import memory_store, open_store, query_store
 
 ID = "https://w3id.org/gba-kg/id/"
 
@@ -147,6 +148,15 @@ def test_in_memory_store_of_the_merged_graph_only(built_out):
     dataset = open_store(built_out, memory=True)
     assert list(merged.named_graphs()) == [] and len(list(dataset.named_graphs())) == 7
     assert len(merged) == len(list(dataset.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())))
+
+
+def test_in_memory_store_is_filled_in_predicate_then_subject_order(built_out, tmp_path):
+    lines = sorted(str(q.triple) + " .\n" for q in open_store(built_out, memory=True, named_graphs=False))
+    random.Random(0).shuffle(lines)
+    (tmp_path / "shuffled.nt").write_text("".join(lines), encoding="utf-8")
+    store = memory_store([tmp_path / "shuffled.nt"])
+    inserted = [(q.predicate.value, str(q.subject)) for q in store][::-1]  # the store lists newest first
+    assert len(inserted) == len(lines) and inserted == sorted(inserted) and len(set(inserted)) > 1000
 
 
 def test_bindings_are_values_not_text(store):
