@@ -144,7 +144,7 @@ def memory_store(sources: list[Path]) -> Any:
             quads += ox.parse(path=str(source), format=formats.get(source.suffix, ox.RdfFormat.TURTLE))
         except SyntaxError as err:
             raise _syntax_error(source, err) from None
-    quads.sort(key=lambda q: (q.predicate.value, str(q.subject)))
+    quads.sort(key=lambda q: f"{q.predicate.value} {q.subject}")  # a space sorts before any IRI character
     store = ox.Store()
     store.extend(quads)
     return store
