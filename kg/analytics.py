@@ -15,11 +15,12 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import PROV
 
 from .errors import GbaKgError
 from .graph import NOT_ENTITY_CLASSES, TYPED_PREDICATES
+from .triples import GraphLike
 from .vocab import GBA
 
 __all__ = [
@@ -52,7 +53,7 @@ _NS = str(GBA._NS)
 _PLACE_LINKS = (GBA.locatedIn, GBA.partOf, GBA.homeCity)
 
 
-def _labels(graph: Graph, node: URIRef) -> dict[str, str]:
+def _labels(graph: GraphLike, node: URIRef) -> dict[str, str]:
     labels: dict[str, str] = {}
     for lit in sorted(graph.objects(node, RDFS.label), key=str):
         if isinstance(lit, Literal):
@@ -60,7 +61,7 @@ def _labels(graph: Graph, node: URIRef) -> dict[str, str]:
     return labels
 
 
-def _places(graph: Graph, node: URIRef, types: dict[URIRef, str], labels: dict[URIRef, dict[str, str]]) -> tuple[str, str]:
+def _places(graph: GraphLike, node: URIRef, types: dict[URIRef, str], labels: dict[URIRef, dict[str, str]]) -> tuple[str, str]:
     """The city of an entity (itself, its home city, or the first city up its locatedIn/partOf chain
     within three steps) and its side of the border: ``hkmo``, ``mainland`` or empty."""
     seen = {node}
@@ -86,7 +87,7 @@ def _places(graph: Graph, node: URIRef, types: dict[URIRef, str], labels: dict[U
 
 
 def project(
-    graph: Graph,
+    graph: GraphLike,
     *,
     predicates: Iterable[str] = TYPED_PREDICATES,
     cooccurrence: bool = False,

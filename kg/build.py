@@ -13,18 +13,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-
 from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord, record_from_dict, record_to_dict
 
 from .errors import DocumentError, StrictBuildError
 from .graph import (
     TYPED_PREDICATES,
-    build_graph,
     document_triples,
     entity_iris,
     graph_stats,
+    merged_triples,
     named_graphs,
     term,
     write_trig,
@@ -32,6 +30,7 @@ from .graph import (
 )
 from .io import write_atomic
 from .store import STORE_DIR, load_store, replace_folder
+from .triples import GraphLike
 from .validate import BackgroundValidation, Violation, format_violations, validate_by_parts
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
@@ -146,7 +145,7 @@ def load_records(
     return result
 
 
-def _manifest(graph: Graph) -> dict[str, list[str]]:
+def _manifest(graph: GraphLike) -> dict[str, list[str]]:
     facts = sorted(f"{s} {name} {o}" for name in TYPED_PREDICATES for s, _, o in graph.triples((None, term(name), None)))
     return {"entities": sorted(map(str, entity_iris(graph))), "facts": facts}
 
@@ -196,7 +195,7 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     from .report import write_report
 
     triples_of = document_triples(records)
-    graph = build_graph(records, triples_of=triples_of)
+    graph = merged_triples(records, triples_of=triples_of)
     graphs = named_graphs(records, graph, triples_of)
     previous = None
     manifest_path = out_dir / MANIFEST

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import RDF, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, Literal, URIRef
 from rdflib.namespace import PROV
 
 from .analytics import EXACT_LIMIT, TYPED_PREDICATES, betweenness, pagerank, project, sample_sources
 from .charts import TYPE_COLOURS
 from .errors import GbaKgError
 from .io import write_atomic
+from .triples import GraphLike
 from .vocab import GBA
 
 __all__ = [
@@ -83,7 +84,7 @@ def _json_for_html(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _evidence(graph: Graph) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+def _evidence(graph: GraphLike) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     doc_ids = {d: str(i) for d, i in graph.subject_objects(GBA.documentId)}
     found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for a in graph.subjects(RDF.type, GBA.Assertion):
@@ -117,7 +118,7 @@ def _neighbourhood(G: nx.Graph, focus: str, hops: int) -> set[str]:
 
 
 def explorer_data(
-    graph: Graph,
+    graph: GraphLike,
     *,
     size_by: str = "pagerank",
     max_nodes: int = 2000,
@@ -298,7 +299,7 @@ def render_explorer(data: ExplorerData, *, seed: int = 0) -> str:
 
 
 def write_explorer(
-    graph: Graph,
+    graph: GraphLike,
     path: str | Path,
     *,
     seed: int = 0,

@@ -23,6 +23,7 @@ from .errors import GraphFileError
 from .io import write_atomic
 from .rdfwrite import Triple, trig_lines, turtle_lines
 from .summary import SUMMARY_PREDICATES, summary_triples
+from .triples import GraphLike, TripleIndex
 from .vocab import GBA
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "graph_iri",
     "graph_stats",
     "load_graph",
+    "merged_triples",
     "named_graphs",
     "record_triples",
     "trig_text",
@@ -102,7 +104,7 @@ SUMMARY_GRAPH = ID["graph/summary"]
 
 
 def named_graphs(
-    records: Iterable[DocumentRecord], merged: Graph | None = None, triples_of: Mapping[str, set[Triple]] | None = None
+    records: Iterable[DocumentRecord], merged: GraphLike | None = None, triples_of: Mapping[str, set[Triple]] | None = None
 ) -> list[tuple[URIRef, set[Triple]]]:
     """The named graphs as (name, triples): one per document (its entities, mentions, facts and
     assertions), one for facts from the data file of known entities (home cities) and one for the
@@ -113,7 +115,7 @@ def named_graphs(
         triples_of = document_triples(records)
     graphs = [(graph_iri(record.info.doc_id), triples_of[record.info.doc_id]) for record in records]
     if merged is None:
-        merged = build_graph(records, triples_of=triples_of)
+        merged = merged_triples(records, triples_of=triples_of)
     graphs.append((KNOWN_GRAPH, set(merged.triples((None, GBA.homeCity, None)))))
     summary: set[Triple] = set()
     for predicate in sorted(SUMMARY_PREDICATES):
@@ -122,7 +124,7 @@ def named_graphs(
     return graphs
 
 
-def build_dataset(records: Iterable[DocumentRecord], merged: Graph | None = None) -> Dataset:
+def build_dataset(records: Iterable[DocumentRecord], merged: GraphLike | None = None) -> Dataset:
     """``named_graphs`` as an rdflib Dataset."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
@@ -192,26 +194,34 @@ def document_triples(records: Iterable[DocumentRecord]) -> dict[str, set[Triple]
     return {record.info.doc_id: record_triples(record) for record in records}
 
 
-def build_graph(
+def merged_triples(
     records: Iterable[DocumentRecord], *, home_cities: bool = True, triples_of: Mapping[str, set[Triple]] | None = None
-) -> Graph:
-    """The merged graph of the given documents' records; ``home_cities=False`` leaves out what is not
-    stated by the documents themselves (home cities from the data file, and the summary triples)."""
-    g = Graph(store="SimpleMemory")  # no contexts to keep: faster to fill and to search than the default store
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
+) -> TripleIndex:
+    """The merged graph of the given documents' records as a ``TripleIndex``; ``home_cities=False``
+    leaves out what is not stated by the documents themselves (home cities from the data file, and
+    the summary triples)."""
+    index = TripleIndex()
     entities: dict[tuple[str, str], Entity] = {}
     for record in records:
         for entity in record.entities:
             entities.setdefault(entity.key, entity)
-        triples = triples_of[record.info.doc_id] if triples_of is not None else record_triples(record)
-        g.addN((s, p, o, g) for s, p, o in triples)
+        index.update(triples_of[record.info.doc_id] if triples_of is not None else record_triples(record))
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
-            g.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
+            index.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
     if home_cities:
-        for triple in summary_triples(g):
-            g.add(triple)
+        index.update(summary_triples(index))
+    return index
+
+
+def build_graph(
+    records: Iterable[DocumentRecord], *, home_cities: bool = True, triples_of: Mapping[str, set[Triple]] | None = None
+) -> Graph:
+    """``merged_triples`` as an rdflib ``Graph``, to query with SPARQL."""
+    g = Graph(store="SimpleMemory")  # no contexts to keep: faster to fill and to search than the default store
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    g.addN((s, p, o, g) for s, p, o in merged_triples(records, home_cities=home_cities, triples_of=triples_of))
     return g
 
 
@@ -278,7 +288,7 @@ TYPED_PREDICATES = (
 NOT_ENTITY_CLASSES = (GBA.Document, GBA.Assertion, GBA.Mention, GBA.Ranking, GBA.Measurement, GBA.DatedFact)
 
 
-def entity_iris(graph: Graph) -> set[URIRef]:
+def entity_iris(graph: GraphLike) -> set[URIRef]:
     """Every typed entity of the graph (documents, mentions and assertions excluded)."""
     return {
         s
@@ -287,7 +297,7 @@ def entity_iris(graph: Graph) -> set[URIRef]:
     }
 
 
-def graph_stats(graph: Graph) -> dict[str, int]:
+def graph_stats(graph: GraphLike) -> dict[str, int]:
     """Counts of typed entities and of distinct typed relations (``mentionedWith`` excluded)."""
     counts = {"entities": len(entity_iris(graph)), "relations": 0}
     for name in TYPED_PREDICATES:
@@ -296,7 +306,7 @@ def graph_stats(graph: Graph) -> dict[str, int]:
     return counts
 
 
-def write_turtle(graph: Graph, path: str | Path) -> Path:
+def write_turtle(graph: GraphLike, path: str | Path) -> Path:
     """Deterministic Turtle (no blank nodes, sorted), written atomically."""
     return write_atomic(path, turtle_lines(graph, PREFIX_IRIS))
 

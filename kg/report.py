@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import RDF, Graph
+from rdflib import RDF
 
 from .analytics import TYPED_PREDICATES, centrality, project
 from .io import write_atomic
 from .stability import leave_one_out
+from .triples import GraphLike
 from .vocab import GBA
 
 __all__ = [
@@ -551,7 +552,7 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, *, font: str | bool 
 
 
 def write_report(
-    graph: Graph,
+    graph: GraphLike,
     out_dir: str | Path,
     *,
     seed: int = 0,

@@ -19,6 +19,7 @@ from .errors import GbaKgError
 from .graph import PREFIXES
 from .io import write_atomic
 from .rdfwrite import Triple
+from .triples import GraphLike
 from .vocab import GBA
 from .vocabgen import ONTOLOGY_FILE
 
@@ -156,7 +157,9 @@ def _checked(
     return found
 
 
-def validate_by_parts(triples_of: Mapping[str, Iterable[Triple]], merged: Graph, cache: Path | None = None) -> list[Violation]:
+def validate_by_parts(
+    triples_of: Mapping[str, Iterable[Triple]], merged: GraphLike, cache: Path | None = None
+) -> list[Violation]:
     """The violations ``validate(merged)`` finds, found in parts that can be cached: each document's
     own triples against every shape but EntityShape (each of those reads one document's triples
     only), and the entities' own triples (types, labels, home cities, documents) against
