@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
@@ -76,6 +77,7 @@ def _iri_segment(name: str) -> str:
     return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), name)
 
 
+@lru_cache(maxsize=1 << 17)
 def entity_iri(etype: str, canonical: str) -> URIRef:
     """Stable IRI of an entity: ``id/<Type>/<canonical>`` with unsafe characters percent-encoded."""
     return ID[f"{etype}/{_iri_segment(canonical)}"]
@@ -87,7 +89,8 @@ def document_iri(doc_id: str) -> URIRef:
 
 def term(name: str) -> URIRef:
     """The vocabulary IRI of a class or property name; an unknown name raises AttributeError."""
-    return URIRef(getattr(GBA, name))
+    iri: URIRef = getattr(GBA, name)
+    return iri
 
 
 def _digest(*parts: object) -> str:
@@ -136,54 +139,76 @@ def build_dataset(records: Iterable[DocumentRecord], merged: GraphLike | None = 
     return ds
 
 
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_LABEL, _ALT_LABEL, _SAME_AS, _DERIVED_FROM, _TITLE = RDFS.label, SKOS.altLabel, OWL.sameAs, PROV.wasDerivedFrom, DCTERMS.title
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def _literal(value: str | int, lang: str | None = None) -> Literal:
+    """One shared Literal per repeated value (offsets, rules, names): cheaper to make, hash and store."""
+    return Literal(value, lang=lang)
+
+
 def record_triples(record: DocumentRecord) -> set[Triple]:
     """What one document states: the document, its entities, mentions, assertions and facts."""
     g: set[Triple] = set()
+    add = g.add
     doc = document_iri(record.info.doc_id)
-    g.add((doc, RDF.type, GBA.Document))
-    g.add((doc, GBA.documentId, Literal(record.info.doc_id)))
-    g.add((doc, GBA.path, Literal(record.info.path)))
-    g.add((doc, GBA.sha256, Literal(record.info.sha256)))
-    g.add((doc, GBA.script, Literal(record.info.script)))
-    g.add((doc, GBA.format, Literal(record.info.format)))
-    g.add((doc, GBA.encoding, Literal(record.info.encoding)))
-    g.add((doc, DCTERMS.title, Literal(record.info.title)))
+    add((doc, _TYPE, GBA.Document))
+    add((doc, GBA.documentId, Literal(record.info.doc_id)))
+    add((doc, GBA.path, Literal(record.info.path)))
+    add((doc, GBA.sha256, Literal(record.info.sha256)))
+    add((doc, GBA.script, _literal(record.info.script)))
+    add((doc, GBA.format, _literal(record.info.format)))
+    add((doc, GBA.encoding, _literal(record.info.encoding)))
+    add((doc, _TITLE, Literal(record.info.title)))
     for entity in record.entities:
         iri = entity_iri(entity.type, entity.canonical)
-        g.add((iri, RDF.type, term(entity.type)))
-        g.add((iri, GBA.mentionedIn, doc))
+        add((iri, _TYPE, term(entity.type)))
+        add((iri, GBA.mentionedIn, doc))
         for lang, label in entity.labels.items():
-            g.add((iri, RDFS.label, Literal(label, lang=lang)))
+            add((iri, _LABEL, _literal(label, lang)))
         for alias in entity.aliases:
-            g.add((iri, SKOS.altLabel, Literal(alias, lang="zh" if not alias.isascii() else "en")))
+            add((iri, _ALT_LABEL, _literal(alias, "zh" if not alias.isascii() else "en")))
         if entity.wikidata:
-            g.add((iri, OWL.sameAs, WD[entity.wikidata]))
+            add((iri, _SAME_AS, WD[entity.wikidata]))
+    segment = _iri_segment(record.info.doc_id)
+    mention, denotes, surface, start, end, sentence_index, rule = (
+        GBA.Mention,
+        GBA.denotes,
+        GBA.surface,
+        GBA.startOffset,
+        GBA.endOffset,
+        GBA.sentenceIndex,
+        GBA.rule,
+    )
     for m in record.mentions:
-        node = ID[f"mention/{_iri_segment(record.info.doc_id)}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
-        g.add((node, RDF.type, GBA.Mention))
-        g.add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
-        g.add((node, PROV.wasDerivedFrom, doc))
-        g.add((node, GBA.surface, Literal(m.surface)))
-        g.add((node, GBA.startOffset, Literal(m.start)))
-        g.add((node, GBA.endOffset, Literal(m.end)))
-        g.add((node, GBA.sentenceIndex, Literal(m.sentence)))
-        g.add((node, GBA.rule, Literal(m.rule)))
+        node = ID[f"mention/{segment}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
+        add((node, _TYPE, mention))
+        add((node, denotes, entity_iri(m.type, m.canonical)))
+        add((node, _DERIVED_FROM, doc))
+        add((node, surface, _literal(m.surface)))
+        add((node, start, _literal(m.start)))
+        add((node, end, _literal(m.end)))
+        add((node, sentence_index, _literal(m.sentence)))
+        add((node, rule, _literal(m.rule)))
+    assertion, sentence, confidence = GBA.Assertion, GBA.sentence, GBA.confidence
     for r in record.relations:
         s, o = entity_iri(*r.subject), entity_iri(*r.object)
         p = term(r.predicate)
-        g.add((s, p, o))
+        add((s, p, o))
         node = ID[f"assertion/{_digest(record.info.doc_id, s, p, o, r.start, r.end, r.rule)}"]
-        g.add((node, RDF.type, GBA.Assertion))
-        g.add((node, RDF.subject, s))
-        g.add((node, RDF.predicate, p))
-        g.add((node, RDF.object, o))
-        g.add((node, PROV.wasDerivedFrom, doc))
-        g.add((node, GBA.sentence, Literal(r.evidence)))
-        g.add((node, GBA.sentenceIndex, Literal(r.sentence)))
-        g.add((node, GBA.startOffset, Literal(r.start)))
-        g.add((node, GBA.endOffset, Literal(r.end)))
-        g.add((node, GBA.rule, Literal(r.rule)))
-        g.add((node, GBA.confidence, decimal_literal(r.confidence)))
+        add((node, _TYPE, assertion))
+        add((node, _SUBJECT, s))
+        add((node, _PREDICATE, p))
+        add((node, _OBJECT, o))
+        add((node, _DERIVED_FROM, doc))
+        add((node, sentence, _literal(r.evidence)))
+        add((node, sentence_index, _literal(r.sentence)))
+        add((node, start, _literal(r.start)))
+        add((node, end, _literal(r.end)))
+        add((node, rule, _literal(r.rule)))
+        add((node, confidence, decimal_literal(r.confidence)))
     for f in record.facts:
         _add_fact(g, doc, record.info.doc_id, f)
     return g
@@ -238,6 +263,7 @@ def fact_value(f: Fact) -> Literal:
     return decimal_literal(f.value)
 
 
+@lru_cache(maxsize=1 << 12, typed=True)
 def decimal_literal(value: object) -> Literal:
     """An xsd:decimal in its canonical lexical form, so Turtle writes and reads back the same term.
 
@@ -253,24 +279,25 @@ def decimal_literal(value: object) -> Literal:
 
 def _add_fact(g: set[Triple], doc: URIRef, doc_id: str, f: Fact) -> None:
     node = ID[f"fact/{_digest(doc_id, f.subject, f.kind, f.attribute, f.value, f.start, f.rule)}"]
-    g.add((node, RDF.type, _FACT_CLASS[f.kind]))
-    g.add((node, GBA.about, entity_iri(*f.subject)))
-    g.add((node, GBA.attribute, Literal(f.attribute)))
-    g.add((node, GBA.value, fact_value(f)))
-    g.add((node, GBA.valueText, Literal(f.value_text)))
+    add = g.add
+    add((node, _TYPE, _FACT_CLASS[f.kind]))
+    add((node, GBA.about, entity_iri(*f.subject)))
+    add((node, GBA.attribute, _literal(f.attribute)))
+    add((node, GBA.value, fact_value(f)))
+    add((node, GBA.valueText, _literal(f.value_text)))
     if f.unit:
-        g.add((node, GBA.unit, Literal(f.unit)))
+        add((node, GBA.unit, _literal(f.unit)))
     if f.year:
-        g.add((node, GBA.year, Literal(f.year, datatype=XSD.gYear)))
+        add((node, GBA.year, Literal(f.year, datatype=XSD.gYear)))
     if f.object is not None:
-        g.add((node, GBA.rankedBy if f.kind == "rank" else GBA.payer, entity_iri(*f.object)))
-    g.add((node, PROV.wasDerivedFrom, doc))
-    g.add((node, GBA.sentence, Literal(f.evidence)))
-    g.add((node, GBA.sentenceIndex, Literal(f.sentence)))
-    g.add((node, GBA.startOffset, Literal(f.start)))
-    g.add((node, GBA.endOffset, Literal(f.end)))
-    g.add((node, GBA.rule, Literal(f.rule)))
-    g.add((node, GBA.confidence, decimal_literal(f.confidence)))
+        add((node, GBA.rankedBy if f.kind == "rank" else GBA.payer, entity_iri(*f.object)))
+    add((node, _DERIVED_FROM, doc))
+    add((node, GBA.sentence, _literal(f.evidence)))
+    add((node, GBA.sentenceIndex, _literal(f.sentence)))
+    add((node, GBA.startOffset, _literal(f.start)))
+    add((node, GBA.endOffset, _literal(f.end)))
+    add((node, GBA.rule, _literal(f.rule)))
+    add((node, GBA.confidence, decimal_literal(f.confidence)))
 
 
 TYPED_PREDICATES = (

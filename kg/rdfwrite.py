@@ -105,9 +105,17 @@ Row = tuple[tuple[str, str], tuple[bool, str, str], str]
 
 
 def _rows(triples: Iterable[Triple], write: TermWriter) -> list[Row]:
-    return sorted(
-        ((str(s), write(s)), (str(p) != _TYPE, str(p), "a" if str(p) == _TYPE else write(p)), write(o)) for s, p, o in triples
-    )
+    rows: list[Row] = []
+    last_subject = last_predicate = None
+    for s, p, o in triples:
+        if s is not last_subject:  # triples grouped by subject (as a TripleIndex gives them) render it once
+            last_subject, subject = s, (str(s), write(s))
+        if p is not last_predicate:
+            last_predicate, name = p, str(p)
+            predicate = (name != _TYPE, name, "a" if name == _TYPE else write(p))
+        rows.append((subject, predicate, write(o)))
+    rows.sort()
+    return rows
 
 
 def _blocks(rows: list[Row], indent: str) -> Iterator[str]:

@@ -24,7 +24,15 @@ from .vocab import GBA
 __all__ = ["SUMMARY_PREDICATES", "summary_triples"]
 
 SUMMARY_PREDICATES = frozenset({GBA.documentCount, GBA.documentRank, GBA.inCity, GBA.entityCount, GBA.factCount, SKOS.prefLabel})
-_PLACE = (GBA.locatedIn, GBA.homeCity)
+_READ: dict[Node, str] = {
+    GBA.mentionedIn: "document",
+    GBA.locatedIn: "place",
+    GBA.homeCity: "place",
+    RDF.type: "type",
+    RDF.predicate: "predicate",
+    PROV.wasDerivedFrom: "derived",
+    RDFS.label: "label",
+}
 
 
 def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
@@ -57,18 +65,24 @@ def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
     predicate_of: dict[Node, Node] = {}
     derived_from: defaultdict[Node, set[Node]] = defaultdict(set)
     names: dict[Node, Literal] = {}
+    city = GBA.City
+    read = _READ.get
     for s, p, o in triples:
-        if p == GBA.mentionedIn:
+        kind = read(p)  # a dict look-up: rdflib's == on terms is a Python call per comparison
+        if kind is None:
+            continue
+        if kind == "document":
             documents[s].add(o)
-        elif p in _PLACE:
+        elif kind == "place":
             places[s].add(o)
-        elif p == RDF.type and o == GBA.City:
-            cities.add(s)
-        elif p == RDF.predicate:
+        elif kind == "type":
+            if o == city:
+                cities.add(s)
+        elif kind == "predicate":
             predicate_of[s] = o
-        elif p == PROV.wasDerivedFrom:
+        elif kind == "derived":
             derived_from[s].add(o)
-        elif p == RDFS.label and isinstance(o, Literal) and (o.language or "").lower() == "zh-hans":
+        elif isinstance(o, Literal) and (o.language or "").lower() == "zh-hans":
             names[s] = min(o, names.get(s, o))
     out: list[Triple] = []
     entities_of: defaultdict[Node, int] = defaultdict(int)

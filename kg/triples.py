@@ -16,7 +16,8 @@ Pattern = tuple[Node | None, Node | None, Node | None]
 
 
 class TripleIndex:
-    """A set of triples indexed by subject and by predicate, answering the look-ups rdflib's
+    """A set of triples indexed by subject and by predicate (sharing one set of objects per subject
+    and predicate), answering the look-ups rdflib's
     ``Graph`` answers under the same names (``triples``, ``subjects``, ``objects``,
     ``subject_objects``, ``value``).
 
@@ -34,22 +35,22 @@ class TripleIndex:
         self.update(triples)
 
     def add(self, triple: Triple) -> None:
-        s, p, o = triple
-        objects = self._spo.setdefault(s, {}).setdefault(p, set())
-        if o not in objects:
-            objects.add(o)
-            self._pso.setdefault(p, {}).setdefault(s, set()).add(o)
-            self._size += 1
+        self.update([triple])
 
     def update(self, triples: Iterable[Triple]) -> None:
         spo, pso = self._spo, self._pso
         added = 0
         for s, p, o in triples:
-            objects = spo.setdefault(s, {}).setdefault(p, set())
-            if o not in objects:
-                objects.add(o)
-                pso.setdefault(p, {}).setdefault(s, set()).add(o)
-                added += 1
+            by_predicate = spo.get(s)
+            if by_predicate is None:
+                by_predicate = spo[s] = {}
+            objects = by_predicate.get(p)
+            if objects is None:
+                objects = by_predicate[p] = set()
+                pso.setdefault(p, {})[s] = objects  # the same set, reached from the predicate
+            before = len(objects)
+            objects.add(o)
+            added += len(objects) - before
         self._size += added
 
     def __len__(self) -> int:

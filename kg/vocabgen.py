@@ -24,14 +24,15 @@ def render(ontology: Path = ONTOLOGY_FILE) -> str:
         names = sorted(
             str(s)[len(NAMESPACE) :] for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(NAMESPACE)
         )
-        sections.append(f"    # {title}\n" + "".join(f"    {n}: URIRef\n" for n in names))
+        sections.append(f"    # {title}\n" + "".join(f'    {n}: URIRef = _NS["{n}"]\n' for n in names))
     return (
         '"""The gba-kg vocabulary as a closed namespace (generated from ontology.ttl by kg.vocabgen; do not edit)."""\n\n'
         "from rdflib.namespace import DefinedNamespace, Namespace\n"
         "from rdflib.term import URIRef\n\n"
         '__all__ = ["GBA"]\n\n\n'
         "class GBA(DefinedNamespace):\n"
-        '    """Terms of https://w3id.org/gba-kg/ontology#; an unknown term raises AttributeError."""\n\n'
+        '    """Terms of https://w3id.org/gba-kg/ontology#; an unknown term raises AttributeError (the known ones\n'
+        '    are plain class attributes, so reading them costs no namespace look-up)."""\n\n'
         "    _fail = True\n"
         f'    _NS = Namespace("{NAMESPACE}")\n\n' + "\n".join(sections)
     )
