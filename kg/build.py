@@ -192,7 +192,7 @@ def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0
 
 def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, *, seed: int, check_shapes: bool) -> Outputs:
     from .explorer import write_explorer
-    from .report import write_report
+    from .report import graph_analysis, write_analysis
 
     triples_of = document_triples(records)
     graph = merged_triples(records, triples_of=triples_of)
@@ -214,8 +214,9 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     try:
         written = [write_turtle(graph, staging / "graph.ttl"), write_trig(graphs, staging / "graph.trig")]
         written.append(load_store(staging))
-        written += list(write_report(graph, staging, seed=seed))
-        written.append(write_explorer(graph, staging / "explorer.html", seed=seed))
+        analysis = graph_analysis(graph, seed=seed)
+        written += write_analysis(analysis, staging)
+        written.append(write_explorer(graph, staging / "explorer.html", seed=seed, analysis=analysis))
         violations = validation.result() if validation is not None else []
     finally:
         if validation is not None:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from rdflib import RDF, SKOS, Literal, URIRef
@@ -26,6 +26,9 @@ from .charts import TYPE_COLOURS
 from .errors import GbaKgError
 from .io import write_atomic
 from .triples import GraphLike
+
+if TYPE_CHECKING:
+    from .report import Analysis
 from .vocab import GBA
 
 __all__ = [
@@ -125,28 +128,34 @@ def explorer_data(
     focus: str = "",
     hops: int = 1,
     seed: int = 0,
+    analysis: Analysis | None = None,
 ) -> ExplorerData:
     """Nodes (labels, aliases, class, city, measures, up to five evidence sentences) and edges (one
     per relation, with its evidence) of the top ``max_nodes`` entities by ``size_by``, or of the
-    neighbourhood of ``focus`` within ``hops`` (typed relations and co-occurrence both count)."""
+    neighbourhood of ``focus`` within ``hops`` (typed relations and co-occurrence both count).
+    ``analysis``, the report's analysis of the same graph (default projection, same seed), lends
+    its projected graph and measures instead of computing them again."""
     if size_by not in SIZE_MEASURES:
         raise GbaKgError(f"unknown --size-by '{size_by}'", hint="use pagerank, betweenness or degree")
-    G = project(graph)
-    for v in G:
-        G.nodes[v]["aliases"] = sorted({str(a) for a in graph.objects(URIRef(v), SKOS.altLabel)})
+    G = analysis.G if analysis is not None else project(graph)
+    aliases = {v: sorted({str(a) for a in graph.objects(URIRef(v), SKOS.altLabel)}) for v in G}
     n = G.number_of_nodes()
-    sources = sample_sources(G, 256, seed) if n > EXACT_LIMIT else None
-    measures = {
-        "pagerank": pagerank(G),
-        "betweenness": betweenness(G, sources=sources),
-        "degree": {v: float(d) for v, d in G.degree()},
-    }
+    if analysis is not None:
+        found = analysis.result["measures"]
+        measures = {m: {v: float(found[v][m]) for v in G} for m in SIZE_MEASURES}
+    else:
+        sources = sample_sources(G, 256, seed) if n > EXACT_LIMIT else None
+        measures = {
+            "pagerank": pagerank(G),
+            "betweenness": betweenness(G, sources=sources),
+            "degree": {v: float(d) for v, d in G.degree()},
+        }
     evidence = _evidence(graph)
     wanted = set(TYPED_PREDICATES) | {"mentionedWith"}
     relations = sorted(k for k in evidence if k[1] in wanted and k[0] in G and k[2] in G and k[0] != k[2])
     if focus:
         reach = nx.Graph()
-        reach.add_nodes_from(G.nodes(data=True))
+        reach.add_nodes_from((v, {**a, "aliases": aliases[v]}) for v, a in G.nodes(data=True))
         reach.add_edges_from((s, o) for s, _, o in relations)
         keep = _neighbourhood(reach, focus, hops)
         note = f"Neighbourhood of {focus} within {hops} hop{'s' if hops != 1 else ''}: {len(keep)} of {n} entities."
@@ -177,7 +186,7 @@ def explorer_data(
         nodes[v] = {
             "label": a["label"],
             "labels": a["labels"],
-            "aliases": a["aliases"],
+            "aliases": aliases[v],
             "type": a["type"],
             "city": a["city"],
             "documents": a["docs"],
@@ -307,6 +316,7 @@ def write_explorer(
     max_nodes: int = 2000,
     focus: str = "",
     hops: int = 1,
+    analysis: Analysis | None = None,
 ) -> Path:
-    data = explorer_data(graph, size_by=size_by, max_nodes=max_nodes, focus=focus, hops=hops, seed=seed)
+    data = explorer_data(graph, size_by=size_by, max_nodes=max_nodes, focus=focus, hops=hops, seed=seed, analysis=analysis)
     return write_atomic(path, render_explorer(data, seed=seed))

@@ -28,6 +28,7 @@ from .vocab import GBA
 __all__ = [
     "Analysis",
     "analyse",
+    "graph_analysis",
     "rank_changes",
     "rank_rows",
     "read_previous",
@@ -562,6 +563,14 @@ def write_report(
 ) -> list[Path]:
     """Project ``graph``, analyse it and write ``report.md``, ``report.html``, ``centrality.csv`` and
     ``centrality.json`` into ``out_dir``."""
+    analysis = graph_analysis(graph, seed=seed, cooccurrence=cooccurrence, directed=directed, engine=engine)
+    return write_analysis(analysis, out_dir)
+
+
+def graph_analysis(
+    graph: GraphLike, *, seed: int = 0, cooccurrence: bool = False, directed: bool = False, engine: str = "auto"
+) -> Analysis:
+    """The ``Analysis`` of the projection of ``graph`` that ``write_report`` writes."""
     G = project(graph, cooccurrence=cooccurrence, directed=directed)
     cooc = sum(1 for _ in graph.triples((None, GBA.mentionedWith, None)))
     excluded = [] if cooccurrence else [f"`mentionedWith` co-occurrence ({cooc} pairs; include it with --cooccurrence)"]
@@ -569,4 +578,4 @@ def write_report(
     analysis = analyse(G, seed=seed, engine=engine, excluded=excluded)
     analysis.counted["documents"] = counted_docs
     analysis.counted["predicates_available"] = list(TYPED_PREDICATES)
-    return write_analysis(analysis, out_dir)
+    return analysis

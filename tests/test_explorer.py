@@ -195,3 +195,15 @@ def test_browser_hostile_names_run_nothing(browser, tmp_path):
     page.wait_for_timeout(200)
     assert seen["dialogs"] == [] and seen["errors"] == []
     page.close()
+
+
+def test_the_report_analysis_lends_the_same_graph_and_measures(corpus_graph):
+    from kg.report import graph_analysis
+
+    analysis = graph_analysis(corpus_graph, seed=0)
+    lent = explorer_data(corpus_graph, seed=0, analysis=analysis)
+    assert lent == explorer_data(corpus_graph, seed=0)
+    top = max(lent.nodes.values(), key=lambda node: node["measures"]["pagerank"])
+    assert top["measures"]["pagerank"] == round(max(r["pagerank"] for r in analysis.rows), 6)
+    focused = explorer_data(corpus_graph, focus="中国散裂中子源", analysis=analysis)
+    assert focused == explorer_data(corpus_graph, focus="中国散裂中子源")
