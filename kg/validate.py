@@ -70,13 +70,14 @@ def _pyshacl() -> Any:
     return pyshacl
 
 
-def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph) -> list[Violation]:
+def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph, *, inplace: bool = False) -> list[Violation]:
+    """``inplace``: the ontology may be mixed into ``graph`` itself (a throwaway), sparing a copy."""
     if not graph.store.context_aware:  # pyshacl mixes the ontology in through a ConjunctiveGraph
         copy = Graph()
         copy.addN((s, p, o, copy) for s, p, o in graph)
-        graph = copy
+        graph, inplace = copy, True
     _, report, _ = _pyshacl().validate(
-        graph, shacl_graph=shapes_graph, ont_graph=ontology_graph, inference="none", allow_warnings=True
+        graph, shacl_graph=shapes_graph, ont_graph=ontology_graph, inference="none", allow_warnings=True, inplace=inplace
     )
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -148,9 +149,8 @@ def _checked(
             except (OSError, ValueError, TypeError):
                 pass
         graph = Graph()
-        for triple in triples:
-            graph.add(triple)
-        violations = _violations(graph, shapes, ontology)
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+        violations = _violations(graph, shapes, ontology, inplace=True)
         found += violations
         if path is not None:
             write_atomic(path, json.dumps({"key": key, "violations": [asdict(v) for v in violations]}, ensure_ascii=False))
@@ -158,23 +158,31 @@ def _checked(
 
 
 def validate_by_parts(
-    triples_of: Mapping[str, Iterable[Triple]], merged: GraphLike, cache: Path | None = None
+    triples_of: Mapping[str, Iterable[Triple]], merged: GraphLike, cache: Path | None = None, *, share: tuple[int, int] = (0, 1)
 ) -> list[Violation]:
     """The violations ``validate(merged)`` finds, found in parts that can be cached: each document's
     own triples against every shape but EntityShape (each of those reads one document's triples
     only), and the entities' own triples (types, labels, home cities, documents) against
     EntityShape. Documents and entities go into ``BUCKETS`` fixed buckets by a hash of their IRI;
     with ``cache``, a bucket whose triples and shapes are unchanged reuses its stored violations,
-    so a rebuild re-validates only what changed."""
+    so a rebuild re-validates only what changed. ``share=(i, n)`` checks only the buckets whose
+    number is i modulo n, so that n processes can split the work (their results, joined, are the
+    whole)."""
+    index, shares = share
+    if not 0 <= index < shares:
+        raise ValueError(f"share {index} of {shares} does not exist")
     shapes = Graph().parse(SHAPES_FILE, format="turtle")
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     document_shapes, entity_shapes = _split_shapes(shapes)
     salt = hashlib.sha256(SHAPES_FILE.read_bytes() + ONTOLOGY_FILE.read_bytes() + _pyshacl().__version__.encode()).hexdigest()
     documents: dict[int, list[Triple]] = defaultdict(list)
     for doc_id, triples in triples_of.items():
-        documents[_bucket(doc_id)].extend(triples)
+        if _bucket(doc_id) % shares == index:
+            documents[_bucket(doc_id)].extend(triples)
     entities: dict[int, list[Triple]] = defaultdict(list)
     for entity in set(merged.subjects(GBA.mentionedIn, None)):
+        if _bucket(str(entity)) % shares != index:
+            continue
         part = entities[_bucket(str(entity))]
         for described in (entity, *merged.objects(entity, GBA.homeCity)):
             for predicate in _ENTITY_PREDICATES:
