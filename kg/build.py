@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
@@ -207,19 +208,21 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     if (out_dir / "centrality.json").is_file():  # the report compares ranks with the previous ones
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     manifest = _manifest(graph)
-    validation = None
-    if check_shapes:
+    validations = []
+    if check_shapes:  # one forked validator per core, each with its share of the buckets
         cache = out_dir / CACHE_DIR / "shacl"
-        validation = BackgroundValidation(check=lambda: validate_by_parts(triples_of, graph, cache))
+        shares = max(1, min(os.cpu_count() or 1, 8))
+        checks = [partial(validate_by_parts, triples_of, graph, cache, share=(i, shares)) for i in range(shares)]
+        validations = [BackgroundValidation(check=check) for check in checks]
     try:
         written = [write_turtle(graph, staging / "graph.ttl"), write_trig(graphs, staging / "graph.trig")]
         written.append(load_store(staging))
         analysis = graph_analysis(graph, seed=seed)
         written += write_analysis(analysis, staging)
         written.append(write_explorer(graph, staging / "explorer.html", seed=seed, analysis=analysis))
-        violations = validation.result() if validation is not None else []
+        violations = sorted({v for validation in validations for v in validation.result()})
     finally:
-        if validation is not None:
+        for validation in validations:
             validation.cancel()
     if violations:
         written.insert(2, write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))

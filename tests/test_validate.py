@@ -195,3 +195,20 @@ def test_validation_by_parts_revalidates_only_changed_buckets(corpus_records, tm
     assert [v.message for v in found] == ["locatedIn must point to a place"]
     changed = {p.name for p in tmp_path.iterdir() if p.stat().st_mtime_ns != stamps.get(p.name)}
     assert len([n for n in changed if n.startswith("documents-")]) == 1
+
+
+def test_shares_of_the_buckets_together_find_the_whole(corpus_records, tmp_path):
+    from kg.validate import validate_by_parts
+
+    _, damage, message = BREAKS[0]
+    records = [r for r in corpus_records if r.info.doc_id[:3] in ("001", "003")]
+    triples_of, merged = _parts_and_merged(records, damage, records[-1].info.doc_id)
+    whole = validate_by_parts(triples_of, merged)
+    assert whole and message in format_violations(whole)
+    first = validate_by_parts(triples_of, merged, tmp_path / "a", share=(0, 2))
+    second = validate_by_parts(triples_of, merged, tmp_path / "b", share=(1, 2))
+    assert sorted({*first, *second}) == whole
+    names = [{p.name for p in (tmp_path / d).iterdir()} for d in "ab"]
+    assert names[0] and names[1] and not names[0] & names[1]
+    with pytest.raises(ValueError, match="share 2 of 2"):
+        validate_by_parts(triples_of, merged, share=(2, 2))
