@@ -26,10 +26,10 @@ from .charts import TYPE_COLOURS
 from .errors import GbaKgError
 from .io import write_atomic
 from .triples import GraphLike
+from .vocab import GBA
 
 if TYPE_CHECKING:
     from .report import Analysis
-from .vocab import GBA
 
 __all__ = [
     "HEADLESS_ARGS",

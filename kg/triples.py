@@ -16,10 +16,10 @@ Pattern = tuple[Node | None, Node | None, Node | None]
 
 
 class TripleIndex:
-    """A set of triples indexed by subject and by predicate (sharing one set of objects per subject
-    and predicate), answering the look-ups rdflib's
-    ``Graph`` answers under the same names (``triples``, ``subjects``, ``objects``,
-    ``subject_objects``, ``value``).
+    """A set of triples indexed by subject and by predicate (one shared set of objects per subject
+    and predicate), answering the look-ups rdflib's ``Graph`` answers under the same names
+    (``triples``, ``subjects``, ``objects``, ``subject_objects``, ``value``). A pattern with only
+    its object bound is answered by a scan.
 
     >>> from rdflib import URIRef
     >>> a, b, p, q = (URIRef(f"urn:x:{n}") for n in "abpq")
