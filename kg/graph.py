@@ -173,42 +173,32 @@ def record_triples(record: DocumentRecord) -> set[Triple]:
         if entity.wikidata:
             add((iri, _SAME_AS, WD[entity.wikidata]))
     segment = _iri_segment(record.info.doc_id)
-    mention, denotes, surface, start, end, sentence_index, rule = (
-        GBA.Mention,
-        GBA.denotes,
-        GBA.surface,
-        GBA.startOffset,
-        GBA.endOffset,
-        GBA.sentenceIndex,
-        GBA.rule,
-    )
     for m in record.mentions:
         node = ID[f"mention/{segment}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
-        add((node, _TYPE, mention))
-        add((node, denotes, entity_iri(m.type, m.canonical)))
+        add((node, _TYPE, GBA.Mention))
+        add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
         add((node, _DERIVED_FROM, doc))
-        add((node, surface, _literal(m.surface)))
-        add((node, start, _literal(m.start)))
-        add((node, end, _literal(m.end)))
-        add((node, sentence_index, _literal(m.sentence)))
-        add((node, rule, _literal(m.rule)))
-    assertion, sentence, confidence = GBA.Assertion, GBA.sentence, GBA.confidence
+        add((node, GBA.surface, _literal(m.surface)))
+        add((node, GBA.startOffset, _literal(m.start)))
+        add((node, GBA.endOffset, _literal(m.end)))
+        add((node, GBA.sentenceIndex, _literal(m.sentence)))
+        add((node, GBA.rule, _literal(m.rule)))
     for r in record.relations:
         s, o = entity_iri(*r.subject), entity_iri(*r.object)
         p = term(r.predicate)
         add((s, p, o))
         node = ID[f"assertion/{_digest(record.info.doc_id, s, p, o, r.start, r.end, r.rule)}"]
-        add((node, _TYPE, assertion))
+        add((node, _TYPE, GBA.Assertion))
         add((node, _SUBJECT, s))
         add((node, _PREDICATE, p))
         add((node, _OBJECT, o))
         add((node, _DERIVED_FROM, doc))
-        add((node, sentence, _literal(r.evidence)))
-        add((node, sentence_index, _literal(r.sentence)))
-        add((node, start, _literal(r.start)))
-        add((node, end, _literal(r.end)))
-        add((node, rule, _literal(r.rule)))
-        add((node, confidence, decimal_literal(r.confidence)))
+        add((node, GBA.sentence, _literal(r.evidence)))
+        add((node, GBA.sentenceIndex, _literal(r.sentence)))
+        add((node, GBA.startOffset, _literal(r.start)))
+        add((node, GBA.endOffset, _literal(r.end)))
+        add((node, GBA.rule, _literal(r.rule)))
+        add((node, GBA.confidence, decimal_literal(r.confidence)))
     for f in record.facts:
         _add_fact(g, doc, record.info.doc_id, f)
     return g
