@@ -2,9 +2,9 @@
 
 The ``Doc`` text is the repaired, folded (simplified) document; ``doc._.gbakg`` carries the
 document's state: the repaired text with its offset map, weak line breaks, sentences and
-relations. Candidates from every recogniser go to ``doc.spans["gbakg_candidates"]`` with
-the type as label, the canonical name as ``kb_id`` and the rule as ``id``; the resolver
-chooses among them and writes ``doc.ents``.
+relations. Candidates from every recogniser go to ``doc._.gbakg["candidates"]`` as plain
+token-aligned records (type, canonical name, rule; making a spaCy ``Span`` for each costs more
+than finding it); the resolver chooses among them and writes ``doc.ents``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -36,7 +36,6 @@ from .rules import (
     find_titled_programs,
 )
 
-CANDIDATES = "gbakg_candidates"
 MEMBERS = "gbakg_members"
 _SOURCE_PRIORITY = {"known": 0, "pattern": 1, "head": 2, "english": 2, "person": 3, "alias": 4}
 _LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
@@ -56,14 +55,78 @@ def _state(doc: Doc) -> dict[str, Any]:
     return state
 
 
-def _add_candidates(doc: Doc, key: str, items: Iterable[Candidate]) -> None:
-    spans = list(doc.spans.get(key, []))
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, read once per Doc (``Doc.text`` joins every token on each access)."""
+    state = _state(doc)
+    text: str | None = state.get("text")
+    if text is None:
+        text = state["text"] = doc.text
+    return text
+
+
+class Aligned(NamedTuple):
+    """A candidate aligned to tokens: token range, character range, type, canonical name, rule."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    label: str
+    kb_id: str
+    rule: str
+
+
+class TokenOffsets:
+    """Character offsets to token ranges, as ``Doc.char_span`` aligns them, without making a Span each time."""
+
+    def __init__(self, doc: Doc) -> None:
+        import numpy as np
+        from spacy.attrs import IDX, LENGTH, SPACY
+
+        table = doc.to_array([IDX, LENGTH, SPACY]).astype(np.int64).reshape(-1, 3)
+        self.idx: list[int] = table[:, 0].tolist()
+        self.ends: list[int] = (table[:, 0] + table[:, 1]).tolist()
+        self.owner: list[int] = np.repeat(np.arange(len(table)), table[:, 1] + table[:, 2]).tolist()
+
+    def align(self, start: int, end: int, *, expand: bool = True) -> tuple[int, int] | None:
+        """The token range of characters ``start:end`` ("expand" or "strict" alignment), or None."""
+        if not (0 <= start < len(self.owner) and 0 < end <= len(self.owner)):
+            return None
+        first, last = self.owner[start], self.owner[end - 1]
+        if not expand and (start != self.idx[first] or end != self.ends[last]):
+            return None
+        if start == self.ends[first]:
+            first += 1
+        return (first, last + 1) if first <= last else None
+
+    def candidate(self, c: Candidate) -> Aligned | None:
+        tokens = self.align(c.start, c.end)
+        if tokens is None:
+            return None
+        first, end = tokens
+        return Aligned(first, end, self.idx[first], self.ends[end - 1], c.type, c.canonical, c.rule)
+
+
+def _offsets(doc: Doc) -> TokenOffsets:
+    state = _state(doc)
+    offsets: TokenOffsets | None = state.get("offsets")
+    if offsets is None:
+        offsets = state["offsets"] = TokenOffsets(doc)
+    return offsets
+
+
+def candidates(doc: Doc) -> list[Aligned]:
+    """Every recogniser's candidates so far (``doc._.gbakg["candidates"]``)."""
+    found: list[Aligned] = _state(doc).setdefault("candidates", [])
+    return found
+
+
+def _add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
+    offsets, found = _offsets(doc), candidates(doc)
     for c in items:
-        span = doc.char_span(c.start, c.end, label=c.type, kb_id=c.canonical, alignment_mode="expand")
-        if span is not None:
-            span.id_ = c.rule
-            spans.append(span)
-    doc.spans[key] = spans
+        aligned = offsets.candidate(c)
+        if aligned is not None:
+            found.append(aligned)
 
 
 @registry.misc("gbakg.known_entities.v1")
@@ -90,7 +153,7 @@ class Gazetteer:
                 self.en.add(str(index), [nlp.make_doc(n.lower()) for n in entity.english])
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         found = []
         for matcher, english in ((self.zh, False), (self.en, True)):
             for match_id, start, end in matcher(doc):
@@ -105,7 +168,7 @@ class Gazetteer:
                     continue
                 entity = self.entities[int(doc.vocab.strings[match_id])]
                 found.append(Candidate(s, e, entity.type, entity.canonical, "known:gazetteer"))
-        _add_candidates(doc, CANDIDATES, found)
+        _add_candidates(doc, found)
         return doc
 
     @staticmethod
@@ -117,7 +180,7 @@ class Gazetteer:
 
 @Language.factory(
     "gbakg_gazetteer",
-    assigns=["doc.spans"],
+    assigns=["doc._.gbakg"],
     default_config={"entities": {"@misc": "gbakg.known_entities.v1", "path": ""}},
 )
 def make_gazetteer(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Gazetteer:
@@ -125,13 +188,13 @@ def make_gazetteer(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) 
     return Gazetteer(nlp, entities)
 
 
-def _known(doc: Doc) -> list[Span]:
-    return [s for s in doc.spans.get(CANDIDATES, []) if s.id_.startswith("known")]
+def _known(doc: Doc) -> list[Aligned]:
+    return [c for c in candidates(doc) if c.rule.startswith("known")]
 
 
 @Language.factory(
     "gbakg_head_nouns",
-    assigns=["doc.spans"],
+    assigns=["doc._.gbakg"],
     requires=["doc._.gbakg"],
     default_config={"entities": {"@misc": "gbakg.known_entities.v1", "path": ""}},
 )
@@ -146,31 +209,31 @@ def make_head_nouns(nlp: Language, name: str, entities: tuple[KnownEntity, ...])
     }
 
     def head_nouns(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         weak = _state(doc)["weak_breaks"]
         known = _known(doc)
         found = find_head_candidates(text, weak, [(s.start_char, s.end_char) for s in known])
         found += find_titled_programs(text)
         found += find_english_candidates(text)
-        found += find_editions(text, [(s.start_char, s.end_char, s.kb_id_) for s in known if s.label_ == "Event"])
+        found += find_editions(text, [(s.start_char, s.end_char, s.kb_id) for s in known if s.label == "Event"])
         found += find_enumerated(text)
         found += find_connect_schemes(text)
         found += find_party_committees(text, places)
         clusters = find_clusters(text)
         found += [c for c, _ in clusters]
-        _add_candidates(doc, CANDIDATES, found)
+        _add_candidates(doc, found)
         _state(doc)["clusters"] = clusters
         return doc
 
     return head_nouns
 
 
-@Language.factory("gbakg_persons", assigns=["doc.spans"])
+@Language.factory("gbakg_persons", assigns=["doc._.gbakg"], requires=["doc._.gbakg"])
 def make_persons(nlp: Language, name: str) -> Any:
     ensure_extensions()
 
     def persons(doc: Doc) -> Doc:
-        _add_candidates(doc, CANDIDATES, find_persons(doc.text, {s.end_char for s in _known(doc)}))
+        _add_candidates(doc, find_persons(doc_text(doc), {s.end_char for s in _known(doc)}))
         return doc
 
     return persons
@@ -194,63 +257,75 @@ class Resolver:
         return " ".join(name.split()) if name.isascii() else re.sub(r"\s+", "", name)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(CANDIDATES, []))
-        known = [s for s in spans if s.id_.startswith("known")]
-        known_at: dict[tuple[int, int], list[Span]] = {}
-        for s in known:
-            known_at.setdefault((s.start_char, s.end_char), []).append(s)
-        titles = [(m.start() + 1, m.end() - 1) for m in _TITLE.finditer(doc.text)]
+        text = doc_text(doc)
+        offsets = _offsets(doc)
+        spans = candidates(doc)
+        known = [c for c in spans if c.rule.startswith("known")]
+        known_at: dict[tuple[int, int], list[Aligned]] = {}
+        for c in known:
+            known_at.setdefault((c.start_char, c.end_char), []).append(c)
+        place_ends: dict[int, set[int]] = {}
+        city_ends: set[int] = set()
+        for (s, e), ks in known_at.items():
+            if any(k.label in rel.PLACE_TYPES for k in ks):
+                place_ends.setdefault(s, set()).add(e)
+            if any(k.label == "City" for k in ks):
+                city_ends.add(e)
+        inside_title = _title_interiors(text)
         script = _state(doc).get("script", "zh-Hans")
         kept = []
-        for span in spans:
-            if not span.id_.startswith("known") and self._split_by_known(span, known_at):
+        for c in spans:
+            if not c.rule.startswith("known") and any(
+                e < c.end_char and (e, c.end_char) in known_at for e in place_ends.get(c.start_char, ())
+            ):
+                continue  # a known place followed by a known name (深圳光明科学城) gives way to both
+            if inside_title(c.start_char, c.end_char):
                 continue
-            if any(s <= span.start_char and span.end_char <= e and (s, e) != (span.start_char, span.end_char) for s, e in titles):
+            if c.rule.startswith("english") and script != "en" and (c.label, name_key(c.kb_id)) not in self.by_key:
                 continue
-            if span.id_.startswith("english") and script != "en" and (span.label_, name_key(span.kb_id_)) not in self.by_key:
+            kept.append(c)
+        kept.sort(key=lambda c: (-(c.end_char - c.start_char), _SOURCE_PRIORITY[c.rule.split(":")[0]], c.start_char))
+        chosen: list[Aligned] = []
+        taken = bytearray(len(doc) + 1)
+        for c in kept:
+            if any(taken[c.start : c.end]):
                 continue
-            kept.append(span)
-        kept.sort(key=lambda s: (-(s.end_char - s.start_char), _SOURCE_PRIORITY[s.id_.split(":")[0]], s.start_char))
-        chosen: list[Span] = []
-        taken: set[int] = set()
-        for span in kept:
-            if taken.intersection(range(span.start, span.end)):
-                continue
-            span = self._disambiguate(doc, span, known_at)
-            canonical = span.kb_id_ if span.id_.startswith("known") else self.canonical(span.label_, span.kb_id_)
-            chosen_span = Span(doc, span.start, span.end, label=span.label_, kb_id=canonical, span_id=span.id_)
-            chosen.append(chosen_span)
-            taken.update(range(span.start, span.end))
-        chosen += self._defined_aliases(doc, chosen, taken)
-        doc.ents = sorted(chosen, key=lambda s: s.start)
+            c = self._disambiguate(text, c, known_at, city_ends)
+            canonical = c.kb_id if c.rule.startswith("known") else self.canonical(c.label, c.kb_id)
+            chosen.append(c._replace(kb_id=canonical))
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        chosen += self._defined_aliases(text, offsets, chosen, taken)
+        chosen.sort(key=lambda c: c.start)
+        doc.ents = [Span(doc, c.start, c.end, label=c.label, kb_id=c.kb_id, span_id=c.rule) for c in chosen]
         members = []
         for _cluster, parts in _state(doc).get("clusters", []):
             for start, end, part in parts:
-                member = doc.char_span(start, end, label="City", kb_id=self.canonical("City", part), alignment_mode="expand")
-                if member is not None:
-                    member.id_ = "pattern:cluster-member"
-                    members.append(member)
-        for ent in doc.ents:
-            if ent.label_ in ("Laboratory", "ResearchInstitute", "Facility") and _BILATERAL.match(ent.text):
-                partner_start = ent.start_char + _BILATERAL.match(ent.text).end()  # type: ignore[union-attr]
-                for k in known:
-                    if k.start_char == partner_start and k.label_ in ("Country", "InternationalOrganization", "Region"):
-                        member = Span(doc, k.start, k.end, label=k.label_, kb_id=k.kb_id_, span_id="pattern:partner")
-                        members.append(member)
+                tokens = offsets.align(start, end)
+                if tokens is not None:
+                    city = self.canonical("City", part)
+                    members.append(Span(doc, *tokens, label="City", kb_id=city, span_id="pattern:cluster-member"))
+        known_from: dict[int, list[Aligned]] = {}
+        for k in known:
+            known_from.setdefault(k.start_char, []).append(k)
+        for c in chosen:
+            bilateral = _BILATERAL.match(text, c.start_char, c.end_char) if c.label in _BILATERAL_TYPES else None
+            if bilateral:
+                for k in known_from.get(bilateral.end(), []):
+                    if k.label in ("Country", "InternationalOrganization", "Region"):
+                        members.append(Span(doc, k.start, k.end, label=k.label, kb_id=k.kb_id, span_id="pattern:partner"))
                         break
         doc.spans[MEMBERS] = members
         return doc
 
     @staticmethod
-    def _defined_aliases(doc: Doc, chosen: list[Span], taken: set[int]) -> list[Span]:
+    def _defined_aliases(text: str, offsets: TokenOffsets, chosen: list[Aligned], taken: bytearray) -> list[Aligned]:
         """Short forms a document defines (X（以下简称“Y”）, X（ABC）) name X wherever they recur."""
-        text = doc.text
-        aliases: dict[str, Span] = {}
+        aliases: dict[str, Aligned] = {}
         for ent in chosen:
-            m = _DEFINITION.match(text[ent.end_char :]) or _ACRONYM.match(text[ent.end_char :])
-            if m and name_key(m.group(1)) != name_key(ent.kb_id_):
+            m = _DEFINITION.match(text, ent.end_char) or _ACRONYM.match(text, ent.end_char)
+            if m and name_key(m.group(1)) != name_key(ent.kb_id):
                 aliases.setdefault(m.group(1), ent)
-        added: list[Span] = []
+        added: list[Aligned] = []
         for alias, ent in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
             for m in re.finditer(re.escape(alias), text):
                 s, e = m.start(), m.end()
@@ -259,44 +334,49 @@ class Resolver:
                     or (e < len(text) and text[e].isascii() and text[e].isalnum())
                 ):
                     continue
-                span = doc.char_span(s, e, alignment_mode="strict")
-                if span is None or taken.intersection(range(span.start, span.end)):
+                tokens = offsets.align(s, e, expand=False)
+                if tokens is None or any(taken[tokens[0] : tokens[1]]):
                     continue
-                added.append(Span(doc, span.start, span.end, label=ent.label_, kb_id=ent.kb_id_, span_id="alias:defined"))
-                taken.update(range(span.start, span.end))
+                added.append(Aligned(*tokens, s, e, ent.label, ent.kb_id, "alias:defined"))
+                taken[tokens[0] : tokens[1]] = b"\x01" * (tokens[1] - tokens[0])
         return added
 
     @staticmethod
-    def _split_by_known(span: Span, known_at: dict[tuple[int, int], list[Span]]) -> bool:
-        """A pattern match that is a known place followed by a known name (深圳光明科学城) gives way to both."""
-        for (s, e), spans in known_at.items():
-            if s == span.start_char and e < span.end_char and any(k.label_ in rel.PLACE_TYPES for k in spans):
-                if (e, span.end_char) in known_at:
-                    return True
-        return False
-
-    @staticmethod
-    def _disambiguate(doc: Doc, span: Span, known_at: dict[tuple[int, int], list[Span]]) -> Span:
+    def _disambiguate(text: str, c: Aligned, known_at: dict[tuple[int, int], list[Aligned]], city_ends: set[int]) -> Aligned:
         """One written name, several known entities (南沙: district or cooperation zone): a city written
         right before it makes it the district; otherwise the entity whose canonical is the name itself."""
-        same = known_at.get((span.start_char, span.end_char), [])
+        same = known_at.get((c.start_char, c.end_char), [])
         if len(same) < 2:
-            return span
-        after_city = any(k.label_ == "City" for (s, e), ks in known_at.items() if e == span.start_char for k in ks)
-        if after_city:
+            return c
+        if c.start_char in city_ends:
             for k in same:
-                if k.label_ == "District":
+                if k.label == "District":
                     return k
         for k in same:
-            if k.kb_id_ == span.text:
+            if k.kb_id == text[c.start_char : c.end_char]:
                 return k
-        return span
+        return c
+
+
+def _title_interiors(text: str) -> Any:
+    """Whether a character range lies strictly inside the interior of a 《title》 (but is not all of it)."""
+    titles = [(m.start() + 1, m.end() - 1) for m in _TITLE.finditer(text)]
+    starts = [s for s, _ in titles]
+
+    def inside(start: int, end: int) -> bool:
+        i = bisect_right(starts, start) - 1
+        if i < 0:
+            return False
+        s, e = titles[i]
+        return end <= e and (s, e) != (start, end)
+
+    return inside
 
 
 @Language.factory(
     "gbakg_resolver",
     assigns=["doc.ents", "doc.spans"],
-    requires=["doc.spans"],
+    requires=["doc._.gbakg"],
     default_config={"entities": {"@misc": "gbakg.known_entities.v1", "path": ""}},
 )
 def make_resolver(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Resolver:
@@ -305,9 +385,10 @@ def make_resolver(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -
 
 
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")
-_DEFINITION = re.compile(r"^（(?:以下简称|以下称|以下简称为|下称|简称)[“\"]?([^”\"）]{1,15})[”\"]?）")
-_ACRONYM = re.compile(r"^（([A-Z][A-Za-z0-9&\-]{1,12})）")
-_BILATERAL = re.compile(r"^“?中国[—\-－–]")
+_DEFINITION = re.compile(r"（(?:以下简称|以下称|以下简称为|下称|简称)[“\"]?([^”\"）]{1,15})[”\"]?）")
+_ACRONYM = re.compile(r"（([A-Z][A-Za-z0-9&\-]{1,12})）")
+_BILATERAL = re.compile(r"“?中国[—\-－–]")
+_BILATERAL_TYPES = ("Laboratory", "ResearchInstitute", "Facility")
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\.(?=\s+[A-Z“\"])|\n")
 
 
@@ -344,7 +425,7 @@ def make_sentences(nlp: Language, name: str) -> Any:
     ensure_extensions()
 
     def sentences(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         inside = {i for e in doc.ents for i in range(e.start_char + 1, e.end_char)}
         ends = {m.end() for m in _SENTENCE_END.finditer(text)}
         ends |= {b for b in _state(doc)["weak_breaks"] if b not in inside}
@@ -390,7 +471,7 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
         ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
         starts = [m.start for m in ents]
         members = [(rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_), m.id_) for m in doc.spans.get(MEMBERS, [])]
-        text = doc.text  # built from the tokens on every access: read it once
+        text = doc_text(doc)
         for index, (s, e) in enumerate(state["sentences"]):
             inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
             for f in rel.apply_rules(rules, text[s:e], s, inside):
@@ -444,7 +525,7 @@ def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
         ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
         starts = [m.start for m in ents]
         found: list[tuple[int, qualified.Stated]] = []
-        text = doc.text
+        text = doc_text(doc)
         for index, (s, e) in enumerate(state["sentences"]):
             inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
             found += [(index, f) for f in qualified.apply_fact_rules(rules, text[s:e], s, inside)]

@@ -54,9 +54,10 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     """Entities, mentions, sentences and relations of one document."""
     nlp = build_nlp(data_file)
     clean = repair(raw.text)
-    doc = nlp.make_doc(fold(clean.text))
+    folded = fold(clean.text)
+    doc = nlp.make_doc(folded)
     script = detect_script(raw.text)
-    doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script}
+    doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script, "text": folded}
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     state = doc._.gbakg

@@ -173,6 +173,11 @@ _GENERIC_WORDS = sorted(
     key=len,
     reverse=True,
 )
+_GENERIC_STEP = re.compile(  # an edition, else the longest generic word, else one numeral
+    r"\d{2,4}年?|首届|第[一二三四五六七八九十百\d]+届|"
+    + "|".join(map(re.escape, _GENERIC_WORDS))
+    + r"|[\d一二三四五六七八九十百千万余多几第]"
+)
 _INTERNATIONAL = ("国际", "世界", "全球", "亚太", "亚洲", "联合国", "一带一路")
 _PLACE_CONTRACTIONS = ("粤港澳", "粤港", "粤澳", "深港", "琴澳", "穗港", "港澳", "深澳", "珠澳")
 _STRONG_HEADS = ("卓越中心",)
@@ -213,20 +218,12 @@ def is_generic(prefix: str, *, places_name: bool = False) -> bool:
     rest = prefix.strip().strip("“”")
     if places_name and rest.startswith(_PLACE_CONTRACTIONS):
         return False
-    while rest:
-        edition = re.match(r"\d{2,4}年?|首届|第[一二三四五六七八九十百\d]+届", rest)
-        if edition:
-            rest = rest[edition.end() :]
-            continue
-        for word in _GENERIC_WORDS:
-            if rest.startswith(word):
-                rest = rest[len(word) :]
-                break
-        else:
-            if rest[0].isdigit() or rest[0] in "一二三四五六七八九十百千万余多几第":
-                rest = rest[1:]
-                continue
+    pos = 0
+    while pos < len(rest):
+        m = _GENERIC_STEP.match(rest, pos)
+        if m is None:
             return False
+        pos = m.end()
     return True
 
 
