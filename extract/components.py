@@ -129,6 +129,45 @@ def _add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
             found.append(aligned)
 
 
+_WHITESPACE_RUN = re.compile(r"(\s+)")
+
+
+class CharTokenizer:
+    """One token per non-space character, as ``spacy.zh.ChineseTokenizer`` with ``segmenter = "char"``
+    makes them (a space after a character is its whitespace, any other run of whitespace is a token),
+    split at whitespace runs instead of searched for character by character."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for i, part in enumerate(_WHITESPACE_RUN.split(text)):
+            if i % 2 == 0:
+                words += part
+                spaces += [False] * len(part)
+                continue
+            if part[0] == " " and words:
+                spaces[-1] = True
+                part = part[1:]
+            if part:
+                words.append(part)
+                spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        return (self(text) for text in texts)
+
+
+@registry.tokenizers("gbakg.char_tokenizer.v1")
+def char_tokenizer_v1() -> Any:
+    def create(nlp: Language) -> CharTokenizer:
+        return CharTokenizer(nlp.vocab)
+
+    return create
+
+
 @registry.misc("gbakg.known_entities.v1")
 def known_entities(path: str = "") -> tuple[KnownEntity, ...]:
     return load_known(path or DEFAULT_DATA_FILE)

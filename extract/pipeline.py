@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -63,13 +64,15 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     state = doc._.gbakg
 
     def surface(s: int, e: int) -> str:
-        return "".join(ch for ch in clean.text[s:e] if ch != "\n")
+        return clean.text[s:e].replace("\n", "")
 
-    sentences = [Sentence(i, *clean.raw_span(s, e), surface(s, e)) for i, (s, e) in enumerate(state["sentences"])]
-    sentence_of = {}
-    for i, (s, e) in enumerate(state["sentences"]):
-        for k in range(s, e):
-            sentence_of[k] = i
+    bounds = state["sentences"]
+    sentences = [Sentence(i, *clean.raw_span(s, e), surface(s, e)) for i, (s, e) in enumerate(bounds)]
+    sentence_starts = [s for s, _ in bounds]
+
+    def sentence_of(offset: int) -> int:
+        i = bisect_right(sentence_starts, offset) - 1
+        return i if i >= 0 and offset < bounds[i][1] else 0
 
     mentions = []
     for span in [*doc.ents, *doc.spans.get("gbakg_members", [])]:
@@ -84,7 +87,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
                 surface=surface(s, e),
                 start=start,
                 end=end,
-                sentence=sentence_of.get(s, 0),
+                sentence=sentence_of(s),
                 rule=span.id_,
             )
         )
@@ -130,8 +133,13 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
                 confidence=f.confidence,
             )
         )
+    keys_of: dict[int, set[tuple[str, str]]] = {}
+    for m in mentions:
+        keys_of.setdefault(m.sentence, set()).add((m.type, m.canonical))
     for index, (s, e) in enumerate(state["sentences"]):
-        keys = sorted({(m.type, m.canonical) for m in mentions if m.sentence == index})
+        if index not in keys_of:
+            continue
+        keys = sorted(keys_of[index])
         rs, re_ = clean.raw_span(s, e)
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:

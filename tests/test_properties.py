@@ -84,3 +84,19 @@ def test_turtle_written_then_read_is_isomorphic(text):
 def test_known_examples(text):
     record = extract_document(RawDocument("ex", "ex.txt", text, "0" * 64))
     assert record.mentions and all(slices_surface(text[m.start : m.end], m.surface) for m in record.mentions)
+
+
+whitespace_text = st.text(alphabet=st.sampled_from(list("深圳湾  Hong\n\t\r\u3000\xa0\u200b，a1")), max_size=40)
+
+
+@SETTINGS
+@given(whitespace_text)
+def test_the_pipeline_tokenizer_makes_the_tokens_of_spacys_chinese_character_segmenter(text):
+    import spacy
+
+    from extract.components import CharTokenizer
+
+    ours = CharTokenizer(spacy.blank("zh").vocab)(text)
+    theirs = spacy.blank("zh").make_doc(text)
+    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+    assert ours.text == text
