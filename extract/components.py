@@ -115,6 +115,27 @@ def _offsets(doc: Doc) -> TokenOffsets:
     return offsets
 
 
+def entities(doc: Doc) -> list[Aligned]:
+    """``doc.ents`` as plain records, read from the token array (the ``doc.ents`` getter makes a
+    Token for every token of the Doc on each read)."""
+    import numpy as np
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
+
+    if not len(doc):
+        return []
+    table = doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]).reshape(-1, 4)
+    iob = table[:, 0]
+    starts = np.flatnonzero(iob == 3)
+    outside = np.append(np.flatnonzero(iob != 1), len(doc))
+    ends = outside[np.searchsorted(outside, starts, side="right")]
+    offsets, strings = _offsets(doc), doc.vocab.strings
+    columns = (starts.tolist(), ends.tolist(), *(table[starts, k].tolist() for k in (1, 2, 3)))
+    return [
+        Aligned(s, e, offsets.idx[s], offsets.ends[e - 1], strings[label], strings[kb], strings[rule])
+        for s, e, label, kb, rule in zip(*columns, strict=True)
+    ]
+
+
 def candidates(doc: Doc) -> list[Aligned]:
     """Every recogniser's candidates so far (``doc._.gbakg["candidates"]``)."""
     found: list[Aligned] = _state(doc).setdefault("candidates", [])
@@ -180,6 +201,7 @@ class Gazetteer:
         self.entities = entities
         self.zh = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.en = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.entity_of: dict[int, KnownEntity] = {}
         for index, entity in enumerate(entities):
             zh_names = {fold(n) for n in (entity.canonical, *entity.aliases)}
             for name in list(zh_names):
@@ -187,17 +209,17 @@ class Gazetteer:
                     zh_names.add(re.sub(f"[{re.escape(_DASHES)}]", dash, name))
                 if "“" in name:
                     zh_names.add(name.replace("“", "").replace("”", ""))
+            self.entity_of[nlp.vocab.strings.add(str(index))] = entity
             self.zh.add(str(index), [nlp.make_doc(n) for n in sorted(zh_names)])
             if entity.english:
                 self.en.add(str(index), [nlp.make_doc(n.lower()) for n in entity.english])
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        found = []
+        offsets, found = _offsets(doc), candidates(doc)
         for matcher, english in ((self.zh, False), (self.en, True)):
             for match_id, start, end in matcher(doc):
-                span = doc[start:end]
-                s, e = span.start_char, span.end_char
+                s, e = offsets.idx[start], offsets.ends[end - 1]
                 if english and (
                     (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum())
                     or (e < len(text) and text[e].isascii() and text[e].isalnum())
@@ -205,9 +227,8 @@ class Gazetteer:
                     continue
                 if e - s == 1 and not self._single_char_ok(text, s):
                     continue
-                entity = self.entities[int(doc.vocab.strings[match_id])]
-                found.append(Candidate(s, e, entity.type, entity.canonical, "known:gazetteer"))
-        _add_candidates(doc, found)
+                entity = self.entity_of[match_id]
+                found.append(Aligned(start, end, s, e, entity.type, entity.canonical, "known:gazetteer"))
         return doc
 
     @staticmethod
@@ -465,7 +486,7 @@ def make_sentences(nlp: Language, name: str) -> Any:
 
     def sentences(doc: Doc) -> Doc:
         text = doc_text(doc)
-        inside = {i for e in doc.ents for i in range(e.start_char + 1, e.end_char)}
+        inside = {i for e in entities(doc) for i in range(e.start_char + 1, e.end_char)}
         ends = {m.end() for m in _SENTENCE_END.finditer(text)}
         ends |= {b for b in _state(doc)["weak_breaks"] if b not in inside}
         cuts = sorted(c for c in ends if 0 < c < len(text))
@@ -507,7 +528,7 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
     def relations(doc: Doc) -> Doc:
         state = _state(doc)
         found: list[tuple[int, rel.Found]] = []
-        ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        ents = [rel.Ment(e.start_char, e.end_char, e.label, e.kb_id) for e in entities(doc)]
         starts = [m.start for m in ents]
         members = [(rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_), m.id_) for m in doc.spans.get(MEMBERS, [])]
         text = doc_text(doc)
@@ -561,7 +582,7 @@ def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
 
     def facts(doc: Doc) -> Doc:
         state = _state(doc)
-        ents = [rel.Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        ents = [rel.Ment(e.start_char, e.end_char, e.label, e.kb_id) for e in entities(doc)]
         starts = [m.start for m in ents]
         found: list[tuple[int, qualified.Stated]] = []
         text = doc_text(doc)

@@ -59,6 +59,9 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     doc = nlp.make_doc(folded)
     script = detect_script(raw.text)
     doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script, "text": folded}
+    from .components import MEMBERS, Aligned
+    from .components import entities as resolved_entities
+
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     state = doc._.gbakg
@@ -74,23 +77,15 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         i = bisect_right(sentence_starts, offset) - 1
         return i if i >= 0 and offset < bounds[i][1] else 0
 
+    members = [Aligned(m.start, m.end, m.start_char, m.end_char, m.label_, m.kb_id_, m.id_) for m in doc.spans.get(MEMBERS, [])]
     mentions = []
-    for span in [*doc.ents, *doc.spans.get("gbakg_members", [])]:
+    for span in [*resolved_entities(doc), *members]:
         s, e = span.start_char, span.end_char
         start, end = clean.raw_span(s, e)
-        if not slices_surface(raw.text[start:end], surface(s, e)):
+        written = surface(s, e)
+        if not slices_surface(raw.text[start:end], written):
             continue  # the name runs across page furniture or a footnote the repair moved away
-        mentions.append(
-            Mention(
-                canonical=span.kb_id_,
-                type=span.label_,
-                surface=surface(s, e),
-                start=start,
-                end=end,
-                sentence=sentence_of(s),
-                rule=span.id_,
-            )
-        )
+        mentions.append(Mention(span.kb_id, span.label, written, start, end, sentence_of(s), span.rule))
     mentions.sort(key=lambda m: (m.start, m.end, m.type, m.canonical))
 
     known = {(k.type, k.canonical): k for k in load_known(data_file or DEFAULT_DATA_FILE)}

@@ -105,3 +105,14 @@ def test_editions_and_enumerated_joint_labs():
 def test_merging_stays_within_a_type():
     found, _ = entities("横琴、前海、南沙等平台加快建设，广州南沙发展迅速。")
     assert ("南沙", "CooperationZone") in found and ("南沙区", "District") in found
+
+
+def test_entities_read_from_the_token_array_are_the_docs_ents():
+    from extract.components import entities as resolved
+    from extract.pipeline import build_nlp
+
+    nlp = build_nlp()
+    doc = nlp("香港科技大学与 Hong Kong 的深圳湾实验室合作。\n鹏城实验室位于深圳，WIPO 发布报告。")
+    expected = [(e.start, e.end, e.start_char, e.end_char, e.label_, e.kb_id_, e.id_) for e in doc.ents]
+    assert len(expected) >= 4 and ("Laboratory", "深圳湾实验室") in {(e[4], e[5]) for e in expected}
+    assert [tuple(a) for a in resolved(doc)] == expected
