@@ -47,7 +47,7 @@ BREAKS = [
     (
         "confidence above 1",
         lambda g: g.set((_assertion_of(g, GBA.partOf), GBA.confidence, Literal(Decimal("1.5"), datatype=XSD.decimal))),
-        "id:assertion/",
+        "gba:confidence = '1.5'",
     ),
     (
         "assertion without its triple",
