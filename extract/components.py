@@ -110,30 +110,37 @@ class TokenOffsets:
 def _offsets(doc: Doc) -> TokenOffsets:
     state = _state(doc)
     offsets: TokenOffsets | None = state.get("offsets")
-    if offsets is None:
+    if offsets is None or len(offsets.idx) != len(doc):  # a retokenised Doc gets a new table
         offsets = state["offsets"] = TokenOffsets(doc)
     return offsets
 
 
 def entities(doc: Doc) -> list[Aligned]:
     """``doc.ents`` as plain records, read from the token array (the ``doc.ents`` getter makes a
-    Token for every token of the Doc on each read)."""
+    Token for every token of the Doc on each read); kept in ``doc._.gbakg`` until the array changes."""
     import numpy as np
     from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
 
     if not len(doc):
         return []
     table = doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]).reshape(-1, 4)
+    state = _state(doc)
+    key = table.tobytes()
+    cached = state.get("entities")
+    if cached is not None and cached[0] == key:
+        return list(cached[1])
     iob = table[:, 0]
     starts = np.flatnonzero(iob == 3)
     outside = np.append(np.flatnonzero(iob != 1), len(doc))
     ends = outside[np.searchsorted(outside, starts, side="right")]
     offsets, strings = _offsets(doc), doc.vocab.strings
     columns = (starts.tolist(), ends.tolist(), *(table[starts, k].tolist() for k in (1, 2, 3)))
-    return [
+    found = [
         Aligned(s, e, offsets.idx[s], offsets.ends[e - 1], strings[label], strings[kb], strings[rule])
         for s, e, label, kb, rule in zip(*columns, strict=True)
     ]
+    state["entities"] = (key, found)
+    return list(found)
 
 
 def candidates(doc: Doc) -> list[Aligned]:

@@ -80,7 +80,10 @@ def _furniture_lines(raw: str, spans: list[tuple[int, int]]) -> tuple[set[int], 
 
 
 def _width(line: str) -> float:
-    return sum(0.5 if ch.isascii() else 1.0 for ch in line.strip())
+    """Display width: an ASCII character counts half."""
+    stripped = line.strip()
+    ascii_chars = len(stripped.encode("ascii", "ignore"))
+    return len(stripped) - ascii_chars + 0.5 * ascii_chars
 
 
 def _ends_sentence(line: str) -> bool:
@@ -134,11 +137,15 @@ def _append_lines(
             elif prev_line[-1].isascii() and prev_line[-1].isalnum() and line.lstrip()[:1].isascii():
                 chars.append(" ")
                 offsets.append(newline_at)
-        for k in range(s + lead, s + trail):
-            if raw[k] == "*" and (raw[k - 1 : k] == "*" or raw[k + 1 : k + 2] == "*"):
-                continue
-            chars.append(raw[k])
-            offsets.append(k)
+        if "**" not in raw[s + lead : s + trail]:
+            chars.extend(raw[s + lead : s + trail])
+            offsets.extend(range(s + lead, s + trail))
+        else:
+            for k in range(s + lead, s + trail):
+                if raw[k] == "*" and (raw[k - 1 : k] == "*" or raw[k + 1 : k + 2] == "*"):
+                    continue  # Markdown bold markers
+                chars.append(raw[k])
+                offsets.append(k)
         prev = (s, e)
 
 
@@ -177,6 +184,7 @@ def fold(text: str) -> str:
     return folded.translate(_ASCII_PUNCT)
 
 
+@lru_cache(maxsize=65536)
 def to_traditional(text: str) -> str:
     """The traditional (Hong Kong) form of a simplified name."""
     return str(_converter("s2hk").convert(text))
