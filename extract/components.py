@@ -333,11 +333,11 @@ class Resolver:
             known_at.setdefault((c.start_char, c.end_char), []).append(c)
         place_ends: dict[int, set[int]] = {}
         city_ends: set[int] = set()
-        for (s, e), ks in known_at.items():
-            if any(k.label in rel.PLACE_TYPES for k in ks):
-                place_ends.setdefault(s, set()).add(e)
-            if any(k.label == "City" for k in ks):
-                city_ends.add(e)
+        for k in known:
+            if k.label in rel.PLACE_TYPES:
+                place_ends.setdefault(k.start_char, set()).add(k.end_char)
+            if k.label == "City":
+                city_ends.add(k.end_char)
         inside_title = _title_interiors(text)
         script = _state(doc).get("script", "zh-Hans")
         kept = []

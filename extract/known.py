@@ -52,6 +52,7 @@ class KnownEntity:
     city: str
 
 
+@lru_cache(maxsize=131072)
 def name_key(name: str) -> str:
     """The comparison key of a name: NFKC, simplified, no spaces, quotes or dots, one dash, lower case."""
     s = unicodedata.normalize("NFKC", name)
