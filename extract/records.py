@@ -106,10 +106,16 @@ class DocumentRecord:
 
 
 def record_to_dict(record: DocumentRecord) -> dict[str, object]:
-    """A JSON-ready form of a record (for the build cache)."""
-    from dataclasses import asdict
-
-    return asdict(record)
+    """A JSON-ready form of a record (for the build cache): what ``dataclasses.asdict`` gives, made
+    field by field (``asdict`` deep-copies every value)."""
+    return {
+        "info": dict(vars(record.info)),
+        "sentences": [dict(vars(s)) for s in record.sentences],
+        "mentions": [dict(vars(m)) for m in record.mentions],
+        "entities": [{**vars(e), "labels": dict(e.labels)} for e in record.entities],
+        "relations": [dict(vars(r)) for r in record.relations],
+        "facts": [dict(vars(f)) for f in record.facts],
+    }
 
 
 def record_from_dict(data: dict[str, object]) -> DocumentRecord:

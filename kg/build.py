@@ -83,17 +83,27 @@ def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> DocumentRecord
     return None
 
 
+def _extract_for_cache(
+    extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, raw: RawDocument
+) -> tuple[DocumentRecord, str]:
+    """The record and its cache entry, both made where the document is extracted."""
+    record = extractor(raw)
+    payload = {"sha256": raw.sha256, "fingerprint": fingerprint, "record": record_to_dict(record)}
+    return record, json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
 def _extracted(
-    raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], jobs: int
-) -> Iterator[DocumentRecord]:
+    raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, jobs: int
+) -> Iterator[tuple[DocumentRecord, str]]:
+    work = partial(_extract_for_cache, extractor, fingerprint)
     if jobs <= 1 or len(raws) <= 1:
-        yield from map(extractor, raws)
+        yield from map(work, raws)
         return
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(raws)), mp_context=get_context("spawn")) as pool:
-        yield from pool.map(extractor, raws)
+        yield from pool.map(work, raws, chunksize=max(1, min(8, len(raws) // (8 * jobs))))
 
 
 def load_records(
@@ -137,9 +147,8 @@ def load_records(
         raise StrictBuildError(
             f"{len(result.failures)} of {len(paths)} documents failed; nothing was written (--strict)", result.failures
         )
-    for raw, record in zip(todo, _extracted(todo, extractor, jobs), strict=True):
-        payload = {"sha256": raw.sha256, "fingerprint": fingerprint, "record": record_to_dict(record)}
-        write_atomic(_cache_path(out_dir, raw.doc_id), json.dumps(payload, ensure_ascii=False, sort_keys=True))
+    for raw, (record, cache_entry) in zip(todo, _extracted(todo, extractor, fingerprint, jobs), strict=True):
+        write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
         result.extracted.append(raw.doc_id)
         result.records.append(record)
     result.records.sort(key=lambda r: r.info.doc_id)
