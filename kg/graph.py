@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from extract.records import DocumentRecord, Entity, Fact
+from extract.records import DocumentRecord, Entity, Fact, Relation
 
 from .errors import GraphFileError
 from .io import write_atomic
@@ -192,13 +192,7 @@ def record_triples(record: DocumentRecord) -> set[Triple]:
         add((node, _SUBJECT, s))
         add((node, _PREDICATE, p))
         add((node, _OBJECT, o))
-        add((node, _DERIVED_FROM, doc))
-        add((node, GBA.sentence, _literal(r.evidence)))
-        add((node, GBA.sentenceIndex, _literal(r.sentence)))
-        add((node, GBA.startOffset, _literal(r.start)))
-        add((node, GBA.endOffset, _literal(r.end)))
-        add((node, GBA.rule, _literal(r.rule)))
-        add((node, GBA.confidence, decimal_literal(r.confidence)))
+        _add_evidence(g, node, doc, r)
     for f in record.facts:
         _add_fact(g, doc, record.info.doc_id, f)
     return g
@@ -281,13 +275,19 @@ def _add_fact(g: set[Triple], doc: URIRef, doc_id: str, f: Fact) -> None:
         add((node, GBA.year, Literal(f.year, datatype=XSD.gYear)))
     if f.object is not None:
         add((node, GBA.rankedBy if f.kind == "rank" else GBA.payer, entity_iri(*f.object)))
+    _add_evidence(g, node, doc, f)
+
+
+def _add_evidence(g: set[Triple], node: URIRef, doc: URIRef, stated: Relation | Fact) -> None:
+    """The provenance an assertion or a qualified fact carries (shapes.ttl's EvidenceShape)."""
+    add = g.add
     add((node, _DERIVED_FROM, doc))
-    add((node, GBA.sentence, _literal(f.evidence)))
-    add((node, GBA.sentenceIndex, _literal(f.sentence)))
-    add((node, GBA.startOffset, _literal(f.start)))
-    add((node, GBA.endOffset, _literal(f.end)))
-    add((node, GBA.rule, _literal(f.rule)))
-    add((node, GBA.confidence, decimal_literal(f.confidence)))
+    add((node, GBA.sentence, _literal(stated.evidence)))
+    add((node, GBA.sentenceIndex, _literal(stated.sentence)))
+    add((node, GBA.startOffset, _literal(stated.start)))
+    add((node, GBA.endOffset, _literal(stated.end)))
+    add((node, GBA.rule, _literal(stated.rule)))
+    add((node, GBA.confidence, decimal_literal(stated.confidence)))
 
 
 TYPED_PREDICATES = (
