@@ -30,9 +30,9 @@ from .graph import (
     write_turtle,
 )
 from .io import write_atomic
-from .store import STORE_DIR, load_store, replace_folder
+from .store import STORE_DIR, load_store, open_read_only, replace_folder
 from .triples import GraphLike
-from .validate import BackgroundValidation, Violation, format_violations, validate_by_parts
+from .validate import BackgroundValidation, Violation, format_violations, validate_by_parts, validate_sparql
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
 
@@ -221,15 +221,16 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     if check_shapes:  # one forked validator per core, each with its share of the buckets
         cache = out_dir / CACHE_DIR / "shacl"
         shares = max(1, min(os.cpu_count() or 1, 8))
-        checks = [partial(validate_by_parts, triples_of, graph, cache, share=(i, shares)) for i in range(shares)]
+        checks = [partial(validate_by_parts, triples_of, graph, cache, share=(i, shares), sparql=False) for i in range(shares)]
         validations = [BackgroundValidation(check=check) for check in checks]
     try:
         written = [write_turtle(graph, staging / "graph.ttl"), write_trig(graphs, staging / "graph.trig")]
         written.append(load_store(staging))
+        found = validate_sparql(graph, open_read_only(written[-1])) if check_shapes else []
         analysis = graph_analysis(graph, seed=seed)
         written += write_analysis(analysis, staging)
         written.append(write_explorer(graph, staging / "explorer.html", seed=seed, analysis=analysis))
-        violations = sorted({v for validation in validations for v in validation.result()})
+        violations = sorted({*found, *(v for validation in validations for v in validation.result())})
     finally:
         for validation in validations:
             validation.cancel()

@@ -235,13 +235,16 @@ def queries() -> None:
 def validate_(
     out: OutDir = Path("out"),
     graph: Annotated[Path | None, typer.Option(help="A Turtle file to check instead of OUT/graph.ttl.")] = None,
+    engine: Annotated[str, typer.Option(help="gbakg (built in, fast) or pyshacl (the reference).")] = "gbakg",
 ) -> None:
     """Check the graph against the SHACL shapes (shapes.ttl); print every violation, exit 1 on any."""
     from .graph import load_graph
-    from .validate import format_violations, validate
+    from .validate import ENGINES, format_violations, validate
 
+    if engine not in ENGINES:
+        raise GbaKgError(f"unknown SHACL engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}")
     path = _graph_file(out, graph)
-    violations = validate(load_graph(path))
+    violations = validate(load_graph(path), engine=engine)
     if not violations:
         _say(f"{path} conforms to shapes.ttl")
         return

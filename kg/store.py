@@ -24,13 +24,26 @@ from .errors import GraphFileError, QueryError
 from .graph import PREFIXES
 from .query import Result, check_safe, parse_term
 
-__all__ = ["STORE_DIR", "load_store", "memory_store", "open_store", "query_store", "replace_folder", "store_is_fresh"]
+__all__ = [
+    "STORE_DIR",
+    "from_oxigraph",
+    "load_store",
+    "memory_store",
+    "open_read_only",
+    "open_store",
+    "oxigraph",
+    "query_store",
+    "replace_folder",
+    "store_is_fresh",
+    "to_oxigraph",
+]
 
 STORE_DIR = "store"
 _STAMP = "source.json"
 
 
-def _ox() -> Any:
+def oxigraph() -> Any:
+    """The pyoxigraph module, or a catalogued error saying how to install it."""
     try:
         import pyoxigraph
     except ImportError as err:  # pragma: no cover - a core dependency
@@ -70,7 +83,7 @@ def store_is_fresh(store_dir: Path, sources: list[Path]) -> bool:
 
 def load_store(out_dir: str | Path, graph_file: str | Path | None = None) -> Path:
     """(Re)build ``OUT/store`` from ``graph.ttl`` (default graph) and ``graph.trig`` (named graphs)."""
-    ox = _ox()
+    ox = oxigraph()
     out = Path(out_dir)
     sources = _sources(out, Path(graph_file) if graph_file else None)
     if not sources or sources[0].suffix != ".ttl":
@@ -116,7 +129,6 @@ def open_store(
     long-running processes such as ``gbakg serve``. ``named_graphs=False`` loads only the merged
     graph into memory: Oxigraph's in-memory store finds a subject's triples by walking all its quads,
     so leaving out the per-document copies makes queries of the default graph faster."""
-    ox = _ox()
     out = Path(out_dir)
     sources = _sources(out, Path(graph_file) if graph_file else None)
     if memory and not named_graphs:
@@ -128,7 +140,12 @@ def open_store(
         return memory_store(sources)
     if not store_is_fresh(target, sources):
         load_store(out, graph_file)
-    return ox.Store.read_only(str(target))
+    return open_read_only(target)
+
+
+def open_read_only(store_dir: Path) -> Any:
+    """The Oxigraph store in ``store_dir``, opened read-only."""
+    return oxigraph().Store.read_only(str(store_dir))
 
 
 def memory_store(sources: list[Path]) -> Any:
@@ -136,7 +153,7 @@ def memory_store(sources: list[Path]) -> Any:
     subject) order: the store chains each predicate's quads, and saved queries scan whole predicates
     and join on subjects, so keeping those quads together in memory makes them 10-40 % faster than
     file order (and the order no longer depends on how the file was written)."""
-    ox = _ox()
+    ox = oxigraph()
     formats = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES}
     quads = []
     for source in sources:
@@ -150,10 +167,15 @@ def memory_store(sources: list[Path]) -> Any:
     return store
 
 
-def _to_ox(term: URIRef | Literal) -> Any:
-    ox = _ox()
+def to_oxigraph(term: Node) -> Any:
+    """An rdflib term as the pyoxigraph term it stands for."""
+    ox = oxigraph()
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if not isinstance(term, Literal):
+        raise TypeError(f"cannot store {term!r} in Oxigraph")
     if term.language:
         return ox.Literal(str(term), language=term.language)
     if term.datatype:
@@ -161,7 +183,8 @@ def _to_ox(term: URIRef | Literal) -> Any:
     return ox.Literal(str(term))
 
 
-def _from_ox(term: Any) -> Node | None:
+def from_oxigraph(term: Any) -> Node | None:
+    """A pyoxigraph term (or None) as an rdflib term."""
     if term is None:
         return None
     kind = type(term).__name__
@@ -193,7 +216,7 @@ class _Converter(dict[Any, Node | None]):
     """Oxigraph terms to rdflib terms, each distinct term converted once per answer."""
 
     def __missing__(self, term: Any) -> Node | None:
-        value = self[term] = _from_ox(term)
+        value = self[term] = from_oxigraph(term)
         return value
 
 
@@ -206,9 +229,9 @@ _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 def query_store(store: Any, text: str, bindings: dict[str, str] | None = None, *, max_rows: int | None = None) -> Result:
     """Run a query on an Oxigraph store; ``bindings`` are substituted as values, never as text.
     With ``max_rows``, reading stops after that many rows or triples and the result says it was cut."""
-    ox = _ox()
+    ox = oxigraph()
     check_safe(text)
-    substitutions = {ox.Variable(k): _to_ox(parse_term(v)) for k, v in (bindings or {}).items()}
+    substitutions = {ox.Variable(k): to_oxigraph(parse_term(v)) for k, v in (bindings or {}).items()}
     try:
         answer = store.query(text, prefixes=_PREFIXES, substitutions=substitutions)
     except SyntaxError as err:

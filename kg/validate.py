@@ -6,7 +6,7 @@ import hashlib
 import json
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -19,13 +19,25 @@ from .errors import GbaKgError
 from .graph import PREFIXES
 from .io import write_atomic
 from .rdfwrite import Triple
-from .triples import GraphLike
+from .shacl import CompiledShapes, Select
+from .store import from_oxigraph, oxigraph, to_oxigraph
+from .triples import GraphLike, TripleIndex
 from .vocab import GBA
 from .vocabgen import ONTOLOGY_FILE
 
-__all__ = ["BUCKETS", "SHAPES_FILE", "BackgroundValidation", "Violation", "format_violations", "validate", "validate_by_parts"]
+__all__ = [
+    "BUCKETS",
+    "ENGINES",
+    "SHAPES_FILE",
+    "BackgroundValidation",
+    "Violation",
+    "format_violations",
+    "validate",
+    "validate_by_parts",
+]
 
 SHAPES_FILE = ONTOLOGY_FILE.with_name("shapes.ttl")
+ENGINE_FILE = Path(__file__).with_name("shacl.py")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
@@ -43,7 +55,7 @@ class Violation:
         return f"{self.focus}{where}{value}: {self.message}"
 
 
-def _short(graph: Graph, node: Node | None) -> str:
+def _short(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
@@ -57,9 +69,47 @@ def _short(graph: Graph, node: Node | None) -> str:
     return "[]"
 
 
-def validate(graph: Graph, shapes: str | Path = SHAPES_FILE, ontology: str | Path = ONTOLOGY_FILE) -> list[Violation]:
-    """Every SHACL violation of ``graph``, sorted; an empty list means it conforms."""
-    return _violations(graph, Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle"))
+ENGINES = ("gbakg", "pyshacl")
+
+
+def validate(
+    graph: GraphLike, shapes: str | Path = SHAPES_FILE, ontology: str | Path = ONTOLOGY_FILE, *, engine: str = "gbakg"
+) -> list[Violation]:
+    """Every SHACL violation of ``graph``, sorted; an empty list means it conforms. ``engine``:
+    ``gbakg`` (``kg.shacl``, the one builds use) or ``pyshacl`` (the reference, much slower)."""
+    shapes_graph, ontology_graph = Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle")
+    if engine == "pyshacl":
+        if isinstance(graph, TripleIndex):
+            graph = graph.to_graph()
+        return _violations(graph, shapes_graph, ontology_graph)
+    if engine != "gbakg":
+        raise ValueError(f"unknown SHACL engine {engine!r}; one of {', '.join(ENGINES)}")
+    return _checked_by(CompiledShapes(shapes_graph, ontology_graph), graph)
+
+
+def _checked_by(shapes: CompiledShapes, graph: GraphLike, parts: str = "all", select: Select | None = None) -> list[Violation]:
+    found = {
+        Violation(focus=_short(focus), path=_short(path), value=_short(value), message=message, shape=_short(shape))
+        for focus, path, value, message, shape in shapes.results(graph, parts=parts, select=select)
+    }
+    return sorted(found)
+
+
+def validate_sparql(merged: GraphLike, store: Any) -> list[Violation]:
+    """The violations of the shapes' SPARQL constraints, their queries run on ``store``: an Oxigraph
+    store whose default graph holds ``merged`` (the build's own store). With ``validate_by_parts(...,
+    sparql=False)`` this finds what ``validate(merged)`` finds, without copying the graph for SPARQL."""
+    ox = oxigraph()
+    names: dict[str, str] = {}
+
+    def select(query: str, this: Node) -> Iterator[dict[str, Node | None]]:
+        solutions = store.query(query, substitutions={ox.Variable("this"): to_oxigraph(this)})
+        variables = [names.setdefault(v.value, v.value) for v in solutions.variables]
+        for solution in solutions:
+            yield {name: from_oxigraph(solution[name]) for name in variables}
+
+    shapes = CompiledShapes(Graph().parse(SHAPES_FILE, format="turtle"), Graph().parse(ONTOLOGY_FILE, format="turtle"))
+    return _checked_by(shapes, merged, "sparql", select)
 
 
 def _pyshacl() -> Any:
@@ -86,11 +136,11 @@ def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph, *, inp
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         out.append(
             Violation(
-                focus=_short(graph, report.value(result, SH.focusNode)),
-                path=_short(graph, report.value(result, SH.resultPath)),
-                value=_short(graph, report.value(result, SH.value)),
+                focus=_short(report.value(result, SH.focusNode)),
+                path=_short(report.value(result, SH.resultPath)),
+                value=_short(report.value(result, SH.value)),
                 message=messages[0] if messages else "violates a shape",
-                shape=_short(graph, report.value(result, SH.sourceShape)),
+                shape=_short(report.value(result, SH.sourceShape)),
             )
         )
     return sorted(set(out))
@@ -134,7 +184,7 @@ def _digest(triples: Iterable[Triple]) -> str:
 
 
 def _checked(
-    parts: dict[int, list[Triple]], kind: str, shapes: Graph, ontology: Graph, salt: str, cache: Path | None
+    parts: dict[int, list[Triple]], kind: str, shapes: CompiledShapes, salt: str, cache: Path | None, constraints: str
 ) -> list[Violation]:
     found: list[Violation] = []
     for bucket, triples in sorted(parts.items()):
@@ -148,9 +198,7 @@ def _checked(
                     continue
             except (OSError, ValueError, TypeError):
                 pass
-        graph = Graph()
-        graph.addN((s, p, o, graph) for s, p, o in triples)
-        violations = _violations(graph, shapes, ontology, inplace=True)
+        violations = _checked_by(shapes, TripleIndex(triples), constraints)
         found += violations
         if path is not None:
             write_atomic(path, json.dumps({"key": key, "violations": [asdict(v) for v in violations]}, ensure_ascii=False))
@@ -158,7 +206,12 @@ def _checked(
 
 
 def validate_by_parts(
-    triples_of: Mapping[str, Iterable[Triple]], merged: GraphLike, cache: Path | None = None, *, share: tuple[int, int] = (0, 1)
+    triples_of: Mapping[str, Iterable[Triple]],
+    merged: GraphLike,
+    cache: Path | None = None,
+    *,
+    share: tuple[int, int] = (0, 1),
+    sparql: bool = True,
 ) -> list[Violation]:
     """The violations ``validate(merged)`` finds, found in parts that can be cached: each document's
     own triples against every shape but EntityShape (each of those reads one document's triples
@@ -167,14 +220,17 @@ def validate_by_parts(
     with ``cache``, a bucket whose triples and shapes are unchanged reuses its stored violations,
     so a rebuild re-validates only what changed. ``share=(i, n)`` checks only the buckets whose
     number is i modulo n, so that n processes can split the work (their results, joined, are the
-    whole)."""
+    whole). ``sparql=False`` leaves out the SPARQL constraints, for ``validate_sparql`` to check on
+    a store."""
     index, shares = share
     if not 0 <= index < shares:
         raise ValueError(f"share {index} of {shares} does not exist")
     shapes = Graph().parse(SHAPES_FILE, format="turtle")
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     document_shapes, entity_shapes = _split_shapes(shapes)
-    salt = hashlib.sha256(SHAPES_FILE.read_bytes() + ONTOLOGY_FILE.read_bytes() + _pyshacl().__version__.encode()).hexdigest()
+    constraints = "all" if sparql else "core"
+    sources = SHAPES_FILE.read_bytes() + ONTOLOGY_FILE.read_bytes() + ENGINE_FILE.read_bytes() + constraints.encode()
+    salt = hashlib.sha256(sources).hexdigest()
     documents: dict[int, list[Triple]] = defaultdict(list)
     for doc_id, triples in triples_of.items():
         if _bucket(doc_id) % shares == index:
@@ -190,8 +246,8 @@ def validate_by_parts(
     for key, part in entities.items():
         named = {o for _, p, o in part if p == GBA.mentionedIn}
         entities[key] = list({*part, *((d, RDF.type, GBA.Document) for d in named if (d, RDF.type, GBA.Document) in merged)})
-    found = _checked(documents, "documents", document_shapes, ontology, salt, cache)
-    found += _checked(entities, "entities", entity_shapes, ontology, salt, cache)
+    found = _checked(documents, "documents", CompiledShapes(document_shapes, ontology), salt, cache, constraints)
+    found += _checked(entities, "entities", CompiledShapes(entity_shapes, ontology), salt, cache, constraints)
     return sorted(set(found))
 
 

@@ -99,7 +99,8 @@ def test_broken_graph_fails_with_a_readable_message(small_graph, name, damage, m
     assert all("\n" not in str(v) for v in violations)
 
 
-def test_validate_command_exits_nonzero_on_a_broken_graph(tmp_path, small_graph, capsys):
+@pytest.mark.parametrize("engine", ["gbakg", "pyshacl"])
+def test_validate_command_exits_nonzero_on_a_broken_graph(tmp_path, small_graph, capsys, engine):
     from kg.cli import main
 
     g = _copy(small_graph)
@@ -107,7 +108,7 @@ def test_validate_command_exits_nonzero_on_a_broken_graph(tmp_path, small_graph,
     bad = tmp_path / "bad.ttl"
     g.serialize(bad, format="turtle")
     with pytest.raises(SystemExit) as exit_info:
-        main(["validate", "--graph", str(bad)])
+        main(["validate", "--graph", str(bad), "--engine", engine])
     assert exit_info.value.code == 1
     out = capsys.readouterr()
     assert "id:Facility/中国散裂中子源 gba:locatedIn = id:Person/倪明选: locatedIn must point to a place" in out.out
@@ -212,3 +213,103 @@ def test_shares_of_the_buckets_together_find_the_whole(corpus_records, tmp_path)
     assert names[0] and names[1] and not names[0] & names[1]
     with pytest.raises(ValueError, match="share 2 of 2"):
         validate_by_parts(triples_of, merged, share=(2, 2))
+
+
+def _damaged(graph, seed):
+    """A copy of ``graph`` with one to four triples removed, added or changed, chosen by ``seed``."""
+    import random
+
+    rng = random.Random(seed)
+    triples = sorted(graph, key=lambda t: tuple(map(str, t)))
+    nodes = sorted({t[0] for t in triples}, key=str)
+    predicates = sorted({t[1] for t in triples}, key=str)
+    strays = [
+        Literal(-1),
+        Literal("x", lang="en"),
+        Literal("2024-13", datatype=XSD.gYearMonth),
+        Literal(""),
+        Literal(2.5),
+        Literal("别名", lang="zh-Hans"),
+        URIRef("urn:stray"),
+        URIRef("http://www.wikidata.org/entity/X1"),
+    ]
+    objects = sorted({t[2] for t in triples}, key=str) + strays
+    g = _copy(graph)
+    for _ in range(rng.randint(1, 4)):
+        roll = rng.random()
+        if roll < 0.4:
+            g.remove(rng.choice(triples))
+        elif roll < 0.7:
+            g.add((rng.choice(nodes), rng.choice(predicates), rng.choice(objects)))
+        else:
+            s, p, _ = rng.choice(triples)
+            g.set((s, p, rng.choice(objects)))
+    return g
+
+
+def _comparable(violations, messages):
+    """Violations without the messages pyshacl words itself (a shape's own sh:message is kept)."""
+    return sorted((v.focus, v.path, v.value, v.shape, v.message if v.message in messages else "") for v in violations)
+
+
+DAMAGES = [("break", i) for i in range(len(BREAKS))] + [("random", seed) for seed in range(14)]
+
+
+@pytest.mark.parametrize(("kind", "number"), DAMAGES, ids=[f"{k}-{n}" for k, n in DAMAGES])
+def test_the_built_in_validator_finds_what_pyshacl_finds(small_graph, kind, number):
+    from kg.validate import SHAPES_FILE
+
+    messages = {str(m) for m in Graph().parse(SHAPES_FILE).objects(None, URIRef("http://www.w3.org/ns/shacl#message"))}
+    if kind == "break":
+        g = _copy(small_graph)
+        BREAKS[number][1](g)
+    else:
+        g = _damaged(small_graph, number)
+    ours, reference = validate(g), validate(g, engine="pyshacl")
+    assert _comparable(ours, messages) == _comparable(reference, messages)
+    if kind == "break":
+        assert ours
+
+
+def test_the_built_in_validator_reads_a_triple_index_as_it_reads_a_graph(small_graph):
+    from kg.triples import TripleIndex
+
+    g = _copy(small_graph)
+    BREAKS[0][1](g)
+    BREAKS[2][1](g)
+    found = validate(TripleIndex(g))
+    assert found == validate(g)
+    expected = {"locatedIn must point to a place", "the triple this assertion states is not in the graph"}
+    assert expected <= {v.message for v in found}
+
+
+def test_sparql_constraints_checked_on_a_store_complete_validation_by_parts(corpus_records, tmp_path):
+    import pyoxigraph
+
+    from kg.store import to_oxigraph
+    from kg.validate import validate_by_parts, validate_sparql
+
+    records = [r for r in corpus_records if r.info.doc_id.startswith("003")]
+    triples_of, merged = _parts_and_merged(records, BREAKS[2][1], records[0].info.doc_id)
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(*map(to_oxigraph, triple)) for triple in merged)
+    core = validate_by_parts(triples_of, merged, tmp_path, sparql=False)
+    on_store = validate_sparql(merged, store)
+    assert [v.message for v in on_store] == ["the triple this assertion states is not in the graph"]
+    assert not any(v in core for v in on_store)
+    assert sorted({*core, *on_store}) == validate(merged)
+
+
+def test_shapes_the_built_in_validator_does_not_implement_are_refused(tmp_path, small_graph):
+    from kg.shacl import UnsupportedShapeError
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix gba: <https://w3id.org/gba-kg/ontology#> .\n"
+        "gba:S a sh:NodeShape ; sh:targetClass gba:City ; sh:xone ( [ sh:datatype gba:X ] ) .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnsupportedShapeError, match="xone"):
+        validate(small_graph, shapes)
+    with pytest.raises(ValueError, match="unknown SHACL engine"):
+        validate(small_graph, engine="jena")
