@@ -93,7 +93,7 @@ def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, int, int, st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mb", type=float, default=10.0, help="total size in millions of characters")
+    parser.add_argument("--mb", type=float, default=10.0, help="total size in megabytes (10^6 bytes) of UTF-8")
     parser.add_argument("--documents", type=int, default=3000)
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)

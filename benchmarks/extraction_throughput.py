@@ -28,7 +28,7 @@ from kg.build import load_records  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=1.0)
+    parser.add_argument("--mb", type=float, default=1.0, help="corpus size in megabytes (10^6 bytes) of UTF-8")
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()

@@ -71,8 +71,9 @@ def broken(text: str, rng: random.Random) -> str:
     return "".join(out)
 
 
-def write_corpus(out_dir: Path, total_chars: int, documents: int, seed: int = 0) -> list[Path]:
-    """``documents`` files of about ``total_chars`` characters in all; returns their paths."""
+def write_corpus(out_dir: Path, total_bytes: int, documents: int, seed: int = 0) -> list[Path]:
+    """``documents`` files of about ``total_bytes`` bytes of UTF-8 in all (a Chinese character takes
+    three); returns their paths."""
     import opencc
 
     rng = random.Random(seed)
@@ -81,7 +82,7 @@ def write_corpus(out_dir: Path, total_chars: int, documents: int, seed: int = 0)
         known.setdefault(entity.type, []).append(entity.canonical)
     to_traditional = opencc.OpenCC("s2t")
     out_dir.mkdir(parents=True, exist_ok=True)
-    per_doc = max(200, total_chars // documents)
+    per_doc = max(600, total_bytes // documents)
     paths = []
     for i in range(documents):
         title = f"{rng.choice(STEMS)}{rng.choice(FIELDS)}发展报告（{i}）\n\n"
@@ -89,7 +90,7 @@ def write_corpus(out_dir: Path, total_chars: int, documents: int, seed: int = 0)
         while size < per_doc:
             paragraph = "".join(sentence(rng, known) for _ in range(rng.randint(3, 6)))
             body.append(broken(paragraph, rng))
-            size += len(paragraph)
+            size += len(paragraph.encode("utf-8"))
         text = title + "\n\n".join(body) + "\n"
         if i % 3 == 2:
             text = to_traditional.convert(text)
@@ -102,13 +103,14 @@ def write_corpus(out_dir: Path, total_chars: int, documents: int, seed: int = 0)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--mb", type=float, default=10.0, help="total size in millions of characters")
+    parser.add_argument("--mb", type=float, default=10.0, help="total size in megabytes (10^6 bytes) of UTF-8")
     parser.add_argument("--documents", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     paths = write_corpus(args.out, int(args.mb * 1_000_000), args.documents, args.seed)
     chars = sum(len(p.read_text(encoding="utf-8")) for p in paths)
-    print(f"wrote {len(paths)} documents, {chars} characters, into {args.out}")
+    size = sum(p.stat().st_size for p in paths)
+    print(f"wrote {len(paths)} documents, {size} bytes, {chars} characters, into {args.out}")
 
 
 if __name__ == "__main__":
