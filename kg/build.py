@@ -32,7 +32,7 @@ from .graph import (
 from .io import write_atomic
 from .store import STORE_DIR, load_store, open_read_only, replace_folder
 from .triples import GraphLike
-from .validate import BackgroundValidation, Violation, format_violations, validate_by_parts, validate_sparql
+from .validate import BackgroundValidation, Violation, format_violations, validate_share, validate_sparql
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
 
@@ -218,10 +218,10 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     manifest = _manifest(graph)
     validations = []
-    if check_shapes:  # one forked validator per core, each with its share of the buckets
-        cache = out_dir / CACHE_DIR / "shacl"
+    if check_shapes:  # one forked validator per core, each with its share of the focus nodes
+        shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
         shares = max(1, min(os.cpu_count() or 1, 8))
-        checks = [partial(validate_by_parts, triples_of, graph, cache, share=(i, shares), sparql=False) for i in range(shares)]
+        checks = [partial(validate_share, graph, share=(i, shares), sparql=False) for i in range(shares)]
         validations = [BackgroundValidation(check=check) for check in checks]
     try:
         written = [write_turtle(graph, staging / "graph.ttl"), write_trig(graphs, staging / "graph.trig")]

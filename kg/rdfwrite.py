@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import groupby
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
@@ -101,34 +103,58 @@ def _prefix_lines(prefixes: Mapping[str, str], used: set[str]) -> list[str]:
     return [*lines, "\n"] if lines else []
 
 
-Row = tuple[tuple[str, str], tuple[bool, str, str], str]
+class _Table(NamedTuple):
+    """Triples as rows (subject rank, predicate rank, written object), sorted, with the written
+    subjects and predicates by rank: ranks compare faster than the IRIs they stand for."""
+
+    rows: list[tuple[int, int, str]]
+    subjects: list[str]
+    predicates: list[str]
 
 
-def _rows(triples: Iterable[Triple], write: TermWriter) -> list[Row]:
-    rows: list[Row] = []
+def _ranks(keys: list[Any]) -> tuple[list[int], list[int]]:
+    """(the rank of each key, the keys' indexes in rank order)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = [0] * len(keys)
+    for position, index in enumerate(order):
+        rank[index] = position
+    return rank, order
+
+
+def _rows(triples: Iterable[Triple], write: TermWriter) -> _Table:
+    subject_ids: dict[Node, int] = {}
+    predicate_ids: dict[Node, int] = {}
+    raw: list[tuple[int, int, str]] = []
     last_subject = last_predicate = None
+    si = pi = 0
     for s, p, o in triples:
-        if s is not last_subject:  # triples grouped by subject (as a TripleIndex gives them) render it once
-            last_subject, subject = s, (str(s), write(s))
+        if s is not last_subject:  # triples grouped by subject (as a TripleIndex gives them) look it up once
+            last_subject = s
+            si = subject_ids.setdefault(s, len(subject_ids))
         if p is not last_predicate:
-            last_predicate, name = p, str(p)
-            predicate = (name != _TYPE, name, "a" if name == _TYPE else write(p))
-        rows.append((subject, predicate, write(o)))
-    rows.sort()
-    return rows
+            last_predicate = p
+            pi = predicate_ids.setdefault(p, len(predicate_ids))
+        raw.append((si, pi, write(o)))
+    subjects = [(str(s), write(s)) for s in subject_ids]
+    names = [str(p) for p in predicate_ids]
+    predicates = [(name != _TYPE, name, "a" if name == _TYPE else write(p)) for name, p in zip(names, predicate_ids, strict=True)]
+    subject_rank, subject_order = _ranks(subjects)
+    predicate_rank, predicate_order = _ranks(predicates)
+    rows = sorted([(subject_rank[si], predicate_rank[pi], o) for si, pi, o in raw])
+    return _Table(rows, [subjects[i][1] for i in subject_order], [predicates[i][2] for i in predicate_order])
 
 
-def _blocks(rows: list[Row], indent: str) -> Iterator[str]:
+def _blocks(table: _Table, indent: str) -> Iterator[str]:
     first = True
-    for (_, subject), by_subject in groupby(rows, key=lambda row: row[0]):
+    for subject, by_subject in groupby(table.rows, key=itemgetter(0)):
         if not first:
             yield "\n"
         first = False
         predicates = []
-        for (_, _, predicate), by_predicate in groupby(by_subject, key=lambda row: row[1]):
+        for predicate, by_predicate in groupby(by_subject, key=itemgetter(1)):
             objects = [row[2] for row in by_predicate]
-            predicates.append(f"{predicate} " + f" ,\n{indent}        ".join(objects))
-        yield f"{indent}{subject} " + f" ;\n{indent}    ".join(predicates) + " .\n"
+            predicates.append(f"{table.predicates[predicate]} " + f" ,\n{indent}        ".join(objects))
+        yield f"{indent}{table.subjects[subject]} " + f" ;\n{indent}    ".join(predicates) + " .\n"
 
 
 def turtle_lines(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[str]:
@@ -156,7 +182,9 @@ def trig_lines(graphs: Iterable[tuple[URIRef, Iterable[Triple]]], prefixes: Mapp
     """The TriG text of named graphs given as (name, triples), in the order of their names; empty
     graphs are left out."""
     write = TermWriter(prefixes)
-    named = [(write(name), rows) for name, triples in sorted(graphs, key=lambda g: str(g[0])) if (rows := _rows(triples, write))]
+    named = [
+        (write(name), rows) for name, triples in sorted(graphs, key=lambda g: str(g[0])) if (rows := _rows(triples, write)).rows
+    ]
     yield from _prefix_lines(prefixes, write.used)
     for i, (name, rows) in enumerate(named):
         yield from (["\n"] if i else []) + [f"{name} {{\n"]

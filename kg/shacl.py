@@ -10,20 +10,21 @@ skipped. pyshacl stays the reference: the tests compare the two on damaged graph
 from __future__ import annotations
 
 import re
+import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
+from rdflib.collection import Collection as RdfList
 from rdflib.term import Node
 
 from .errors import OntologyError
 from .store import from_oxigraph, oxigraph, to_oxigraph
-from .triples import GraphLike
+from .triples import GraphLike, TripleIndex
 
 __all__ = ["ENGINE_VERSION", "CompiledShapes", "Result", "UnsupportedShapeError"]
 
@@ -135,57 +136,60 @@ def _lang_matches(value: Node, ranges: list[str]) -> bool:
     return tag in ranges or tag.split("-")[0] in ranges or "*" in ranges
 
 
-Component = Callable[["_Run", Node, list[Node], Any], list[Node | None]]
+Component = Callable[["_Run", Node, Collection[Node], Any], list[Node | None]]
 """A constraint component: (run, focus node, value nodes, its parameter) -> the failing value
 nodes, None standing for a result about the focus node as a whole."""
 
 
-def _min_count(run: _Run, focus: Node, values: list[Node], n: int) -> list[Node | None]:
+def _min_count(run: _Run, focus: Node, values: Collection[Node], n: int) -> list[Node | None]:
     return [None] if len(values) < n else []
 
 
-def _max_count(run: _Run, focus: Node, values: list[Node], n: int) -> list[Node | None]:
+def _max_count(run: _Run, focus: Node, values: Collection[Node], n: int) -> list[Node | None]:
     return [None] if len(values) > n else []
 
 
-def _datatype(run: _Run, focus: Node, values: list[Node], datatype: Node) -> list[Node | None]:
+def _datatype(run: _Run, focus: Node, values: Collection[Node], datatype: Node) -> list[Node | None]:
     return [v for v in values if not _datatype_ok(v, datatype)]
 
 
-def _class(run: _Run, focus: Node, values: list[Node], cls: Node) -> list[Node | None]:
+def _class(run: _Run, focus: Node, values: Collection[Node], cls: Node) -> list[Node | None]:
     return [v for v in values if not run.is_instance(v, cls)]
 
 
-def _in(run: _Run, focus: Node, values: list[Node], allowed: set[Node]) -> list[Node | None]:
+def _in(run: _Run, focus: Node, values: Collection[Node], allowed: set[Node]) -> list[Node | None]:
     return [v for v in values if v not in allowed]
 
 
-def _node_kind(run: _Run, focus: Node, values: list[Node], kinds: tuple[type, ...]) -> list[Node | None]:
+def _node_kind(run: _Run, focus: Node, values: Collection[Node], kinds: tuple[type, ...]) -> list[Node | None]:
     return [v for v in values if not isinstance(v, kinds)]
 
 
-def _pattern(run: _Run, focus: Node, values: list[Node], regex: re.Pattern[str]) -> list[Node | None]:
+def _pattern(run: _Run, focus: Node, values: Collection[Node], regex: re.Pattern[str]) -> list[Node | None]:
     return [v for v in values if isinstance(v, BNode) or not regex.search(str(v))]
 
 
-def _min_length(run: _Run, focus: Node, values: list[Node], n: int) -> list[Node | None]:
+def _min_length(run: _Run, focus: Node, values: Collection[Node], n: int) -> list[Node | None]:
     return [v for v in values if isinstance(v, BNode) or len(str(v)) < n]
 
 
-def _max_length(run: _Run, focus: Node, values: list[Node], n: int) -> list[Node | None]:
+def _max_length(run: _Run, focus: Node, values: Collection[Node], n: int) -> list[Node | None]:
     return [v for v in values if isinstance(v, BNode) or len(str(v)) > n]
 
 
-def _in_range(run: _Run, focus: Node, values: list[Node], bound: tuple[Callable[[Node, Node], bool], Node]) -> list[Node | None]:
+Range = tuple[Callable[[Node, Node], bool], Node]
+
+
+def _in_range(run: _Run, focus: Node, values: Collection[Node], bound: Range) -> list[Node | None]:
     check, limit = bound
     return [v for v in values if not check(v, limit)]
 
 
-def _less_than_values(run: _Run, focus: Node, values: list[Node], other: Node) -> list[Node | None]:
+def _less_than_values(run: _Run, focus: Node, values: Collection[Node], other: Node) -> list[Node | None]:
     return [v for v in values for w in run.values(focus, other) if not _less_than(v, w)]
 
 
-def _unique_lang(run: _Run, focus: Node, values: list[Node], _: object) -> list[Node | None]:
+def _unique_lang(run: _Run, focus: Node, values: Collection[Node], _: object) -> list[Node | None]:
     seen: set[str] = set()
     duplicates: set[str] = set()
     for value in values:
@@ -195,19 +199,19 @@ def _unique_lang(run: _Run, focus: Node, values: list[Node], _: object) -> list[
     return [None] * len(duplicates)
 
 
-def _language_in(run: _Run, focus: Node, values: list[Node], ranges: list[str]) -> list[Node | None]:
+def _language_in(run: _Run, focus: Node, values: Collection[Node], ranges: list[str]) -> list[Node | None]:
     return [v for v in values if not _lang_matches(v, ranges)]
 
 
-def _has_value(run: _Run, focus: Node, values: list[Node], value: Node) -> list[Node | None]:
+def _has_value(run: _Run, focus: Node, values: Collection[Node], value: Node) -> list[Node | None]:
     return [] if value in values else [None]
 
 
-def _or(run: _Run, focus: Node, values: list[Node], members: list[_Shape]) -> list[Node | None]:
+def _or(run: _Run, focus: Node, values: Collection[Node], members: list[_Shape]) -> list[Node | None]:
     return [v for v in values if not any(run.conforms(v, m) for m in members)]
 
 
-def _qualified(run: _Run, focus: Node, values: list[Node], rule: tuple[_Shape, int, int | None]) -> list[Node | None]:
+def _qualified(run: _Run, focus: Node, values: Collection[Node], rule: tuple[_Shape, int, int | None]) -> list[Node | None]:
     inner, low, high = rule
     conforming = sum(run.conforms(v, inner) for v in values)
     return [None] if conforming < low or (high is not None and conforming > high) else []
@@ -258,7 +262,9 @@ class _Run:
     def is_instance(self, node: Node, cls: Node) -> bool:
         return any(cls in self.supers.get(t, (t,)) for t in self.types.get(node, ()))
 
-    def values(self, focus: Node, path: Node) -> list[Node]:
+    def values(self, focus: Node, path: Node) -> Collection[Node]:
+        if isinstance(self.graph, TripleIndex):
+            return self.graph.objects_of(focus, path)
         return list(self.graph.objects(focus, path))
 
     def _ox_term(self, term: Node) -> Any:
@@ -329,7 +335,7 @@ class CompiledShapes:
         return values[0] if values else None
 
     def _list(self, head: Node) -> list[Node]:
-        return list(Collection(self.shapes_graph, head))
+        return list(RdfList(self.shapes_graph, head))
 
     def _shape(self, node: Node) -> _Shape | None:
         g = self.shapes_graph
@@ -452,18 +458,28 @@ class CompiledShapes:
                 text = message or f"Results returned from a SPARQL constraint of {shape.node}"
                 yield bound.get("this") or focus, bound.get("path"), bound.get("value"), text, node
 
-    def results(self, graph: GraphLike, *, parts: str = "all", select: Select | None = None) -> list[Result]:
+    def results(
+        self, graph: GraphLike, *, parts: str = "all", select: Select | None = None, share: tuple[int, int] = (0, 1)
+    ) -> list[Result]:
         """Every violation of ``graph``, in shape order. ``parts``: ``all`` constraints, only the
         ``core`` ones or only the ``sparql`` ones; ``select`` runs the SPARQL constraints' queries on
-        a store already holding ``graph`` (by default, on an in-memory Oxigraph copy of it)."""
+        a store already holding ``graph`` (by default, on an in-memory Oxigraph copy of it).
+        ``share=(i, n)`` checks only the focus nodes whose IRI's CRC-32 is i modulo n, so that n
+        processes can split the work: their results, joined, are the whole."""
         if parts not in PARTS:
             raise ValueError(f"unknown constraint parts {parts!r}; one of {', '.join(PARTS)}")
+        index, shares = share
+        if not 0 <= index < shares:
+            raise ValueError(f"share {index} of {shares} does not exist")
         run = _Run(graph, self.supers, select)
         core, sparql = parts != "sparql", parts != "core"
         out: list[Result] = []
         for shape in self.shapes:
             if core or shape.sparql:
-                out.extend(self._check(run, shape, self._targets(run, shape), core=core, sparql=sparql))
+                focuses = self._targets(run, shape)
+                if shares > 1:
+                    focuses = [f for f in focuses if zlib.crc32(str(f).encode("utf-8")) % shares == index]
+                out.extend(self._check(run, shape, focuses, core=core, sparql=sparql))
         return out
 
 

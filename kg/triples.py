@@ -3,7 +3,7 @@ cost of filling an rdflib ``Graph`` (which keeps three indexes of contexts per t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -13,6 +13,8 @@ from .rdfwrite import Triple
 __all__ = ["GraphLike", "TripleIndex"]
 
 Pattern = tuple[Node | None, Node | None, Node | None]
+_NO_PREDICATES: dict[Node, set[Node]] = {}
+_NO_OBJECTS: frozenset[Node] = frozenset()
 
 
 class TripleIndex:
@@ -101,6 +103,10 @@ class TripleIndex:
     def subject_objects(self, predicate: Node | None = None) -> Iterator[tuple[Node, Node]]:
         for s, _, o in self.triples((None, predicate, None)):
             yield s, o
+
+    def objects_of(self, subject: Node, predicate: Node) -> Collection[Node]:
+        """The objects of (subject, predicate) as the index holds them: read them, do not change them."""
+        return self._spo.get(subject, _NO_PREDICATES).get(predicate, _NO_OBJECTS)
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         """One object of (subject, predicate), or None."""

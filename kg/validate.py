@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .errors import GbaKgError
 from .graph import PREFIXES
-from .io import write_atomic
-from .rdfwrite import Triple
 from .shacl import CompiledShapes, Select
 from .store import from_oxigraph, oxigraph, to_oxigraph
 from .triples import GraphLike, TripleIndex
-from .vocab import GBA
 from .vocabgen import ONTOLOGY_FILE
 
 __all__ = [
-    "BUCKETS",
     "ENGINES",
     "SHAPES_FILE",
     "BackgroundValidation",
     "Violation",
     "format_violations",
     "validate",
-    "validate_by_parts",
+    "validate_share",
 ]
 
 SHAPES_FILE = ONTOLOGY_FILE.with_name("shapes.ttl")
@@ -87,17 +80,23 @@ def validate(
     return _checked_by(CompiledShapes(shapes_graph, ontology_graph), graph)
 
 
-def _checked_by(shapes: CompiledShapes, graph: GraphLike, parts: str = "all", select: Select | None = None) -> list[Violation]:
+def _checked_by(
+    shapes: CompiledShapes,
+    graph: GraphLike,
+    parts: str = "all",
+    select: Select | None = None,
+    share: tuple[int, int] = (0, 1),
+) -> list[Violation]:
     found = {
         Violation(focus=_short(focus), path=_short(path), value=_short(value), message=message, shape=_short(shape))
-        for focus, path, value, message, shape in shapes.results(graph, parts=parts, select=select)
+        for focus, path, value, message, shape in shapes.results(graph, parts=parts, select=select, share=share)
     }
     return sorted(found)
 
 
 def validate_sparql(merged: GraphLike, store: Any) -> list[Violation]:
     """The violations of the shapes' SPARQL constraints, their queries run on ``store``: an Oxigraph
-    store whose default graph holds ``merged`` (the build's own store). With ``validate_by_parts(...,
+    store whose default graph holds ``merged`` (the build's own store). With ``validate_share(...,
     sparql=False)`` this finds what ``validate(merged)`` finds, without copying the graph for SPARQL."""
     ox = oxigraph()
     names: dict[str, str] = {}
@@ -146,109 +145,13 @@ def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph, *, inp
     return sorted(set(out))
 
 
-BUCKETS = 64
-ENTITY_SHAPE = URIRef("https://w3id.org/gba-kg/shapes#EntityShape")
-_ENTITY_PREDICATES = (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, GBA.homeCity, GBA.mentionedIn)
-
-
-def _bucket(key: str) -> int:
-    return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:4], "big") % BUCKETS
-
-
-def _described(shapes: Graph, node: Node, into: Graph) -> None:
-    for triple in shapes.triples((node, None, None)):
-        into.add(triple)
-        if isinstance(triple[2], BNode):
-            _described(shapes, triple[2], into)
-
-
-def _split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
-    """(every shape but EntityShape, EntityShape alone), each with what its blank nodes describe."""
-    entity, rest = Graph(), Graph()
-    for prefix, ns in shapes.namespaces():
-        entity.bind(prefix, ns)
-        rest.bind(prefix, ns)
-    _described(shapes, ENTITY_SHAPE, entity)
-    for triple in shapes:
-        if triple not in entity:
-            rest.add(triple)
-    return rest, entity
-
-
-def _digest(triples: Iterable[Triple]) -> str:
-    lines = sorted(
-        f"{s}\x1f{p}\x1f{o}\x1f{type(o).__name__}\x1f{getattr(o, 'language', '')}\x1f{getattr(o, 'datatype', '')}"
-        for s, p, o in triples
-    )
-    return hashlib.sha256("\x1e".join(lines).encode("utf-8")).hexdigest()
-
-
-def _checked(
-    parts: dict[int, list[Triple]], kind: str, shapes: CompiledShapes, salt: str, cache: Path | None, constraints: str
-) -> list[Violation]:
-    found: list[Violation] = []
-    for bucket, triples in sorted(parts.items()):
-        key = hashlib.sha256((salt + _digest(triples)).encode("utf-8")).hexdigest()
-        path = cache / f"{kind}-{bucket:02d}.json" if cache is not None else None
-        if path is not None and path.is_file():
-            try:
-                stored = json.loads(path.read_text(encoding="utf-8"))
-                if stored.get("key") == key:
-                    found += [Violation(**v) for v in stored["violations"]]
-                    continue
-            except (OSError, ValueError, TypeError):
-                pass
-        violations = _checked_by(shapes, TripleIndex(triples), constraints)
-        found += violations
-        if path is not None:
-            write_atomic(path, json.dumps({"key": key, "violations": [asdict(v) for v in violations]}, ensure_ascii=False))
-    return found
-
-
-def validate_by_parts(
-    triples_of: Mapping[str, Iterable[Triple]],
-    merged: GraphLike,
-    cache: Path | None = None,
-    *,
-    share: tuple[int, int] = (0, 1),
-    sparql: bool = True,
-) -> list[Violation]:
-    """The violations ``validate(merged)`` finds, found in parts that can be cached: each document's
-    own triples against every shape but EntityShape (each of those reads one document's triples
-    only), and the entities' own triples (types, labels, home cities, documents) against
-    EntityShape. Documents and entities go into ``BUCKETS`` fixed buckets by a hash of their IRI;
-    with ``cache``, a bucket whose triples and shapes are unchanged reuses its stored violations,
-    so a rebuild re-validates only what changed. ``share=(i, n)`` checks only the buckets whose
-    number is i modulo n, so that n processes can split the work (their results, joined, are the
-    whole). ``sparql=False`` leaves out the SPARQL constraints, for ``validate_sparql`` to check on
-    a store."""
-    index, shares = share
-    if not 0 <= index < shares:
-        raise ValueError(f"share {index} of {shares} does not exist")
-    shapes = Graph().parse(SHAPES_FILE, format="turtle")
-    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
-    document_shapes, entity_shapes = _split_shapes(shapes)
-    constraints = "all" if sparql else "core"
-    sources = SHAPES_FILE.read_bytes() + ONTOLOGY_FILE.read_bytes() + ENGINE_FILE.read_bytes() + constraints.encode()
-    salt = hashlib.sha256(sources).hexdigest()
-    documents: dict[int, list[Triple]] = defaultdict(list)
-    for doc_id, triples in triples_of.items():
-        if _bucket(doc_id) % shares == index:
-            documents[_bucket(doc_id)].extend(triples)
-    entities: dict[int, list[Triple]] = defaultdict(list)
-    for entity in set(merged.subjects(GBA.mentionedIn, None)):
-        if _bucket(str(entity)) % shares != index:
-            continue
-        part = entities[_bucket(str(entity))]
-        for described in (entity, *merged.objects(entity, GBA.homeCity)):
-            for predicate in _ENTITY_PREDICATES:
-                part.extend(merged.triples((described, predicate, None)))
-    for key, part in entities.items():
-        named = {o for _, p, o in part if p == GBA.mentionedIn}
-        entities[key] = list({*part, *((d, RDF.type, GBA.Document) for d in named if (d, RDF.type, GBA.Document) in merged)})
-    found = _checked(documents, "documents", CompiledShapes(document_shapes, ontology), salt, cache, constraints)
-    found += _checked(entities, "entities", CompiledShapes(entity_shapes, ontology), salt, cache, constraints)
-    return sorted(set(found))
+def validate_share(graph: GraphLike, *, share: tuple[int, int] = (0, 1), sparql: bool = True) -> list[Violation]:
+    """The violations ``validate(graph)`` finds at the focus nodes of one share: ``share=(i, n)``
+    checks the nodes whose IRI's CRC-32 is i modulo n, so that n processes split the work (their
+    results, joined, are the whole). ``sparql=False`` leaves out the SPARQL constraints, for
+    ``validate_sparql`` to check on a store."""
+    shapes = CompiledShapes(Graph().parse(SHAPES_FILE, format="turtle"), Graph().parse(ONTOLOGY_FILE, format="turtle"))
+    return _checked_by(shapes, graph, "all" if sparql else "core", share=share)
 
 
 def _validate_into(check: Callable[[], list[Violation]], conn: Connection) -> None:

@@ -138,81 +138,50 @@ def test_background_validation_that_fails_raises_a_catalogued_error(small_graph,
         kg.validate.BackgroundValidation(small_graph).result()
 
 
-def _parts_and_merged(records, damage=None, doc_id=None):
-    from kg.graph import build_graph, document_triples
+@pytest.fixture(scope="module")
+def merged_index(corpus_records):
+    from kg.graph import merged_triples
 
-    triples_of = document_triples(records)
-    merged = build_graph(records, triples_of=triples_of)
-    if damage is not None:
-        doc = Graph()
-        for triple in triples_of[doc_id]:
-            doc.add(triple)
-        damage(doc)
-        for triple in triples_of[doc_id] - set(doc):
-            merged.remove(triple)
-        for triple in doc:
-            merged.add(triple)
-        triples_of = {**triples_of, doc_id: set(doc)}
-    return triples_of, merged
+    return merged_triples([r for r in corpus_records if r.info.doc_id[:3] in ("001", "003")])
+
+
+def _damaged_index(index, damage):
+    from kg.triples import TripleIndex
+
+    g = Graph()
+    for triple in index:
+        g.add(triple)
+    damage(g)
+    return TripleIndex(g)
 
 
 @pytest.mark.parametrize(("name", "damage", "message"), BREAKS, ids=[b[0] for b in BREAKS])
-def test_validation_by_parts_finds_what_validating_the_merged_graph_finds(corpus_records, name, damage, message, tmp_path):
-    from kg.validate import validate_by_parts
+def test_shares_and_the_store_together_find_what_validating_the_whole_graph_finds(merged_index, name, damage, message):
+    import pyoxigraph
 
-    records = [r for r in corpus_records if r.info.doc_id.startswith("003")]
-    triples_of, merged = _parts_and_merged(records, damage, records[0].info.doc_id)
-    expected = validate(merged)
+    from kg.store import to_oxigraph
+    from kg.validate import validate_share, validate_sparql
+
+    index = _damaged_index(merged_index, damage)
+    expected = validate(index)
     assert expected and message in format_violations(expected)
-    assert validate_by_parts(triples_of, merged, tmp_path) == expected
-    assert validate_by_parts(triples_of, merged, tmp_path) == expected  # from the cache this time
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(*map(to_oxigraph, triple)) for triple in index)
+    shares = [validate_share(index, share=(i, 3), sparql=False) for i in range(3)]
+    on_store = validate_sparql(index, store)
+    assert sorted({*shares[0], *shares[1], *shares[2], *on_store}) == expected
+    assert all(not set(shares[i]) & set(shares[j]) for i, j in [(0, 1), (0, 2), (1, 2)])
+    assert validate_share(index) == expected
+    assert all("the triple this assertion states" not in v.message for share in shares for v in share)
+    if name == "assertion without its triple":
+        assert [v.message for v in on_store] == ["the triple this assertion states is not in the graph"]
 
 
-def test_validation_by_parts_sees_an_entity_across_documents(corpus_records, tmp_path):
-    from kg.validate import validate_by_parts
+def test_a_share_that_does_not_exist_is_refused(merged_index):
+    from kg.validate import validate_share
 
-    records = [r for r in corpus_records if r.info.doc_id[:3] in ("001", "003")]
-    label = Literal("粤港澳大湾區（別名）", lang="zh-Hant")
-    region = entity_iri("Region", "粤港澳大湾区")
-    triples_of, merged = _parts_and_merged(records, lambda g: g.add((region, RDFS.label, label)), records[0].info.doc_id)
-    assert {(region, RDFS.label, label)} <= triples_of[records[0].info.doc_id]
-    expected = validate(merged)
-    assert any(v.focus == "id:Region/粤港澳大湾区" and "at most one per language" in v.message for v in expected)
-    assert validate_by_parts(triples_of, merged, tmp_path) == expected
-
-
-def test_validation_by_parts_revalidates_only_changed_buckets(corpus_records, tmp_path):
-    from kg.validate import validate_by_parts
-
-    triples_of, merged = _parts_and_merged(corpus_records)
-    assert validate_by_parts(triples_of, merged, tmp_path) == []
-    stamps = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
-    assert len([n for n in stamps if n.startswith("documents-")]) == 5
-    doc_id = sorted(triples_of)[0]
-    bad = (entity_iri("Facility", "中国散裂中子源"), GBA.locatedIn, entity_iri("Person", "倪明选"))
-    triples_of[doc_id] = triples_of[doc_id] | {bad}
-    merged.add(bad)
-    found = validate_by_parts(triples_of, merged, tmp_path)
-    assert [v.message for v in found] == ["locatedIn must point to a place"]
-    changed = {p.name for p in tmp_path.iterdir() if p.stat().st_mtime_ns != stamps.get(p.name)}
-    assert len([n for n in changed if n.startswith("documents-")]) == 1
-
-
-def test_shares_of_the_buckets_together_find_the_whole(corpus_records, tmp_path):
-    from kg.validate import validate_by_parts
-
-    _, damage, message = BREAKS[0]
-    records = [r for r in corpus_records if r.info.doc_id[:3] in ("001", "003")]
-    triples_of, merged = _parts_and_merged(records, damage, records[-1].info.doc_id)
-    whole = validate_by_parts(triples_of, merged)
-    assert whole and message in format_violations(whole)
-    first = validate_by_parts(triples_of, merged, tmp_path / "a", share=(0, 2))
-    second = validate_by_parts(triples_of, merged, tmp_path / "b", share=(1, 2))
-    assert sorted({*first, *second}) == whole
-    names = [{p.name for p in (tmp_path / d).iterdir()} for d in "ab"]
-    assert names[0] and names[1] and not names[0] & names[1]
     with pytest.raises(ValueError, match="share 2 of 2"):
-        validate_by_parts(triples_of, merged, share=(2, 2))
+        validate_share(merged_index, share=(2, 2))
 
 
 def _damaged(graph, seed):
@@ -281,23 +250,6 @@ def test_the_built_in_validator_reads_a_triple_index_as_it_reads_a_graph(small_g
     assert found == validate(g)
     expected = {"locatedIn must point to a place", "the triple this assertion states is not in the graph"}
     assert expected <= {v.message for v in found}
-
-
-def test_sparql_constraints_checked_on_a_store_complete_validation_by_parts(corpus_records, tmp_path):
-    import pyoxigraph
-
-    from kg.store import to_oxigraph
-    from kg.validate import validate_by_parts, validate_sparql
-
-    records = [r for r in corpus_records if r.info.doc_id.startswith("003")]
-    triples_of, merged = _parts_and_merged(records, BREAKS[2][1], records[0].info.doc_id)
-    store = pyoxigraph.Store()
-    store.extend(pyoxigraph.Quad(*map(to_oxigraph, triple)) for triple in merged)
-    core = validate_by_parts(triples_of, merged, tmp_path, sparql=False)
-    on_store = validate_sparql(merged, store)
-    assert [v.message for v in on_store] == ["the triple this assertion states is not in the graph"]
-    assert not any(v in core for v in on_store)
-    assert sorted({*core, *on_store}) == validate(merged)
 
 
 def test_shapes_the_built_in_validator_does_not_implement_are_refused(tmp_path, small_graph):
