@@ -218,9 +218,9 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     manifest = _manifest(graph)
     validations = []
-    if check_shapes:  # one forked validator per core, each with its share of the focus nodes
+    if check_shapes:  # one forked validator per core but one, each with its share of the focus nodes
         shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
-        shares = max(1, min(os.cpu_count() or 1, 8))
+        shares = max(1, min((os.cpu_count() or 1) - 1, 8))  # the build itself keeps a core busy
         checks = [partial(validate_share, graph, share=(i, shares), sparql=False) for i in range(shares)]
         validations = [BackgroundValidation(check=check) for check in checks]
     try:
