@@ -26,9 +26,8 @@ from .errors import OntologyError
 from .store import from_oxigraph, oxigraph, to_oxigraph
 from .triples import GraphLike, TripleIndex
 
-__all__ = ["ENGINE_VERSION", "CompiledShapes", "Result", "UnsupportedShapeError"]
+__all__ = ["SH", "CompiledShapes", "Result", "Select", "UnsupportedShapeError", "store_select"]
 
-ENGINE_VERSION = "gbakg-shacl-1"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 Result = tuple[Node, Node | None, Node | None, str, Node]
@@ -273,18 +272,28 @@ class _Run:
             converted = self._terms[term] = to_oxigraph(term)
         return converted
 
-    def _select_in_memory(self, query: str, this: Node) -> Iterator[dict[str, Node | None]]:
-        """Rows of a SPARQL SELECT with ``$this`` bound, run by Oxigraph on an in-memory copy of the
-        graph made on first use (rdflib's evaluator takes seconds where Oxigraph takes milliseconds)."""
-        ox = oxigraph()
+    def _select_in_memory(self, query: str, this: Node) -> Iterable[dict[str, Node | None]]:
+        """``store_select`` on an in-memory Oxigraph copy of the graph, made on first use (rdflib's
+        evaluator takes seconds where Oxigraph takes milliseconds)."""
         if self._store is None:
+            ox = oxigraph()
             self._store = ox.Store()
             term = self._ox_term
             self._store.extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in self.graph)
-        solutions = self._store.query(query, substitutions={ox.Variable("this"): self._ox_term(this)})
+        return store_select(self._store, self._ox_term)(query, this)
+
+
+def store_select(store: Any, to_store: Callable[[Node], Any] = to_oxigraph) -> Select:
+    """A ``Select`` that runs its queries on an Oxigraph ``store`` (``to_store`` converts ``$this``)."""
+    ox = oxigraph()
+
+    def select(query: str, this: Node) -> Iterator[dict[str, Node | None]]:
+        solutions = store.query(query, substitutions={ox.Variable("this"): to_store(this)})
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             yield {name: from_oxigraph(solution[name]) for name in names}
+
+    return select
 
 
 class CompiledShapes:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import GbaKgError
 from .graph import PREFIXES
-from .shacl import CompiledShapes, Select
-from .store import from_oxigraph, oxigraph, to_oxigraph
+from .shacl import SH, CompiledShapes, Select, store_select
 from .triples import GraphLike, TripleIndex
 from .vocabgen import ONTOLOGY_FILE
 
@@ -30,8 +29,6 @@ __all__ = [
 ]
 
 SHAPES_FILE = ONTOLOGY_FILE.with_name("shapes.ttl")
-ENGINE_FILE = Path(__file__).with_name("shacl.py")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @dataclass(frozen=True, order=True)
@@ -70,14 +67,17 @@ def validate(
 ) -> list[Violation]:
     """Every SHACL violation of ``graph``, sorted; an empty list means it conforms. ``engine``:
     ``gbakg`` (``kg.shacl``, the one builds use) or ``pyshacl`` (the reference, much slower)."""
-    shapes_graph, ontology_graph = Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle")
     if engine == "pyshacl":
         if isinstance(graph, TripleIndex):
             graph = graph.to_graph()
-        return _violations(graph, shapes_graph, ontology_graph)
+        return _violations(graph, Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle"))
     if engine != "gbakg":
         raise ValueError(f"unknown SHACL engine {engine!r}; one of {', '.join(ENGINES)}")
-    return _checked_by(CompiledShapes(shapes_graph, ontology_graph), graph)
+    return _checked_by(_compiled(shapes, ontology), graph)
+
+
+def _compiled(shapes: str | Path = SHAPES_FILE, ontology: str | Path = ONTOLOGY_FILE) -> CompiledShapes:
+    return CompiledShapes(Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle"))
 
 
 def _checked_by(
@@ -98,17 +98,7 @@ def validate_sparql(merged: GraphLike, store: Any) -> list[Violation]:
     """The violations of the shapes' SPARQL constraints, their queries run on ``store``: an Oxigraph
     store whose default graph holds ``merged`` (the build's own store). With ``validate_share(...,
     sparql=False)`` this finds what ``validate(merged)`` finds, without copying the graph for SPARQL."""
-    ox = oxigraph()
-    names: dict[str, str] = {}
-
-    def select(query: str, this: Node) -> Iterator[dict[str, Node | None]]:
-        solutions = store.query(query, substitutions={ox.Variable("this"): to_oxigraph(this)})
-        variables = [names.setdefault(v.value, v.value) for v in solutions.variables]
-        for solution in solutions:
-            yield {name: from_oxigraph(solution[name]) for name in variables}
-
-    shapes = CompiledShapes(Graph().parse(SHAPES_FILE, format="turtle"), Graph().parse(ONTOLOGY_FILE, format="turtle"))
-    return _checked_by(shapes, merged, "sparql", select)
+    return _checked_by(_compiled(), merged, "sparql", store_select(store))
 
 
 def _pyshacl() -> Any:
@@ -150,8 +140,7 @@ def validate_share(graph: GraphLike, *, share: tuple[int, int] = (0, 1), sparql:
     checks the nodes whose IRI's CRC-32 is i modulo n, so that n processes split the work (their
     results, joined, are the whole). ``sparql=False`` leaves out the SPARQL constraints, for
     ``validate_sparql`` to check on a store."""
-    shapes = CompiledShapes(Graph().parse(SHAPES_FILE, format="turtle"), Graph().parse(ONTOLOGY_FILE, format="turtle"))
-    return _checked_by(shapes, graph, "all" if sparql else "core", share=share)
+    return _checked_by(_compiled(), graph, "all" if sparql else "core", share=share)
 
 
 def _validate_into(check: Callable[[], list[Violation]], conn: Connection) -> None:
