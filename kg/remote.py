@@ -56,12 +56,7 @@ def push(
     session.auth = _auth(user, password, auth)
     for iri, data, count in graphs:
         media = "text/turtle" if count < 0 else "application/n-triples"
-        try:
-            response = session.put(endpoint, params={"graph": iri}, data=data, headers={"Content-Type": media}, timeout=timeout)
-        except requests.RequestException as err:
-            raise GbaKgError(
-                f"{endpoint}: cannot reach the graph store ({err.__class__.__name__})", hint="check --endpoint"
-            ) from None
+        response = _put(session, endpoint, iri, data, media, timeout)
         if response.status_code >= 300:
             reason = " ".join(response.text.split())[:200]
             hint = (
@@ -70,6 +65,29 @@ def push(
             raise GbaKgError(f"{endpoint}: PUT <{iri}> answered {response.status_code} {reason}", hint=hint)
         pushed.append((iri, count if count >= 0 else len(Graph().parse(data=data, format="turtle"))))
     return pushed
+
+
+PUT_ATTEMPTS = 3
+
+
+def _put(session: Any, endpoint: str, iri: str, data: bytes, media: str, timeout: float) -> Any:
+    """One graph PUT, sent again (it is idempotent) when the connection drops before the answer is
+    read, as Virtuoso sometimes does on a reused connection; at most ``PUT_ATTEMPTS`` times."""
+    import time
+
+    import requests
+
+    failure: requests.RequestException | None = None
+    for attempt in range(1, PUT_ATTEMPTS + 1):
+        try:
+            return session.put(endpoint, params={"graph": iri}, data=data, headers={"Content-Type": media}, timeout=timeout)
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as err:
+            failure = err
+            time.sleep(0.2 * attempt)
+        except requests.RequestException as err:
+            failure = err
+            break
+    raise GbaKgError(f"{endpoint}: cannot reach the graph store ({failure.__class__.__name__})", hint="check --endpoint")
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
