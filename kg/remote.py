@@ -83,7 +83,8 @@ def _put(session: Any, endpoint: str, iri: str, data: bytes, media: str, timeout
             return session.put(endpoint, params={"graph": iri}, data=data, headers={"Content-Type": media}, timeout=timeout)
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as err:
             failure = err
-            time.sleep(0.2 * attempt)
+            if attempt < PUT_ATTEMPTS:
+                time.sleep(0.2 * attempt)
         except requests.RequestException as err:
             failure = err
             break
