@@ -96,11 +96,12 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=10.0, help="total size in megabytes (10^6 bytes) of UTF-8")
     parser.add_argument("--documents", type=int, default=3000)
     parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--prose", type=float, default=0.6, help="share of the text that is prose naming no entity")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
-        paths = write_corpus(corpus, int(args.mb * 1_000_000), args.documents, seed=args.seed)
+        paths = write_corpus(corpus, int(args.mb * 1_000_000), args.documents, seed=args.seed, prose_share=args.prose)
         chars = sum(len(p.read_text(encoding="utf-8")) for p in paths)
         print(f"corpus: {len(paths)} documents, {chars} characters, {sum(p.stat().st_size for p in paths)} bytes")
         elapsed, pss, rss, built = timed_build(corpus, out, args.jobs)

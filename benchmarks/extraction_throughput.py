@@ -31,11 +31,12 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=1.0, help="corpus size in megabytes (10^6 bytes) of UTF-8")
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--prose", type=float, default=0.6, help="share of the text that is prose naming no entity")
     args = parser.parse_args()
     import spacy
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_corpus(Path(tmp) / "corpus", int(args.mb * 1_000_000), args.documents)
+        paths = write_corpus(Path(tmp) / "corpus", int(args.mb * 1_000_000), args.documents, prose_share=args.prose)
         texts = [read_document(p).text for p in paths]
         chars = sum(map(len, texts))
         blank = spacy.blank("zh")
