@@ -30,7 +30,7 @@ from .graph import (
     write_turtle,
 )
 from .io import write_atomic
-from .store import STORE_DIR, load_store, open_read_only, replace_folder
+from .store import STORE_DIR, StoreLoader, open_read_only, replace_folder
 from .triples import GraphLike
 from .validate import BackgroundValidation, Violation, format_violations, validate_share, validate_sparql
 
@@ -204,9 +204,6 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     from .explorer import write_explorer
     from .report import graph_analysis, write_analysis
 
-    triples_of = document_triples(records)
-    graph = merged_triples(records, triples_of=triples_of)
-    graphs = named_graphs(records, graph, triples_of)
     previous = None
     manifest_path = out_dir / MANIFEST
     if manifest_path.is_file():
@@ -216,20 +213,27 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
             previous = None
     if (out_dir / "centrality.json").is_file():  # the report compares ranks with the previous ones
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
-    manifest = _manifest(graph)
-    validations = []
-    if check_shapes:  # one forked validator per core but one, each with its share of the focus nodes
-        shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
-        shares = max(1, min((os.cpu_count() or 1) - 1, 8))  # the build itself keeps a core busy
-        checks = [partial(validate_share, graph, share=(i, shares), sparql=False) for i in range(shares)]
-        validations = [BackgroundValidation(check=check) for check in checks]
+    shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
+    validations: list[BackgroundValidation] = []
     try:
-        written = [write_turtle(graph, staging / "graph.ttl"), write_trig(graphs, staging / "graph.trig")]
-        written.append(load_store(staging))
-        found = validate_sparql(graph, open_read_only(written[-1])) if check_shapes else []
-        analysis = graph_analysis(graph, seed=seed)
-        written += write_analysis(analysis, staging)
-        written.append(write_explorer(graph, staging / "explorer.html", seed=seed, analysis=analysis))
+        with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
+            triples_of = document_triples(records)
+            graph = merged_triples(records, triples_of=triples_of)
+            trig = write_trig(named_graphs(records, graph, triples_of), staging / "graph.trig")
+            del triples_of  # written: the validators forked next do not share its pages
+            if check_shapes:  # one forked validator per core but one, each with its share of the focus nodes
+                shares = max(1, min((os.cpu_count() or 1) - 1, 8))  # the build itself keeps a core busy
+                checks = [partial(validate_share, graph, share=(i, shares), sparql=False) for i in range(shares)]
+                validations = [BackgroundValidation(check=check) for check in checks]
+            loader.load(trig)  # the store thread starts after the forks
+            written = [write_turtle(graph, staging / "graph.ttl"), trig]
+            loader.load(written[0])
+            manifest = _manifest(graph)
+            analysis = graph_analysis(graph, seed=seed)
+            analysed = write_analysis(analysis, staging)
+            explorer = write_explorer(graph, staging / "explorer.html", seed=seed, analysis=analysis)
+            written += [loader.finish(), *analysed, explorer]
+        found = validate_sparql(graph, open_read_only(written[2])) if check_shapes else []
         violations = sorted({*found, *(v for validation in validations for v in validation.result())})
     finally:
         for validation in validations:

@@ -26,6 +26,7 @@ from .query import Result, check_safe, parse_term
 
 __all__ = [
     "STORE_DIR",
+    "StoreLoader",
     "from_oxigraph",
     "load_store",
     "memory_store",
@@ -83,29 +84,67 @@ def store_is_fresh(store_dir: Path, sources: list[Path]) -> bool:
 
 def load_store(out_dir: str | Path, graph_file: str | Path | None = None) -> Path:
     """(Re)build ``OUT/store`` from ``graph.ttl`` (default graph) and ``graph.trig`` (named graphs)."""
-    ox = oxigraph()
     out = Path(out_dir)
     sources = _sources(out, Path(graph_file) if graph_file else None)
     if not sources or sources[0].suffix != ".ttl":
         raise GraphFileError(f"{out / 'graph.ttl'}: graph file not found")
-    target = out / STORE_DIR
-    fresh = Path(tempfile.mkdtemp(prefix=".store.", dir=out))
-    try:
-        store = ox.Store(str(fresh))
+    with StoreLoader(out) as loader:
         for source in sources:
-            fmt = ox.RdfFormat.TURTLE if source.suffix == ".ttl" else ox.RdfFormat.TRIG
-            try:
-                store.bulk_load(path=str(source), format=fmt)
-            except SyntaxError as err:
-                raise _syntax_error(source, err) from None
-        store.flush()
-        del store
-        (fresh / _STAMP).write_text(json.dumps(_stamp(sources)), encoding="utf-8")
-        replace_folder(fresh, target)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    return target
+            loader.load(source)
+        return loader.finish()
+
+
+class StoreLoader:
+    """``OUT/store`` rebuilt in a background thread, one graph file after the other, while the caller
+    goes on (Oxigraph parses and indexes without holding the GIL): ``load`` each file once it is
+    written, then ``finish``, which waits, stamps the new store and puts it in place. Leaving the
+    ``with`` block without finishing removes the half-built store."""
+
+    def __init__(self, out_dir: Path) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.target = out_dir / STORE_DIR
+        self.fresh = Path(tempfile.mkdtemp(prefix=".store.", dir=out_dir))
+        self.store: Any = None  # opened by the first load, in the thread: no store threads before then
+        self.sources: list[Path] = []
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbakg-store")
+        self.pending: list[Any] = []
+        self.finished = False
+
+    def load(self, source: Path) -> None:
+        self.sources.append(source)
+        self.pending.append(self.pool.submit(self._load, source))
+
+    def _load(self, source: Path) -> None:
+        ox = oxigraph()
+        fmt = ox.RdfFormat.TURTLE if source.suffix == ".ttl" else ox.RdfFormat.TRIG
+        if self.store is None:
+            self.store = ox.Store(str(self.fresh))
+        try:
+            self.store.bulk_load(path=str(source), format=fmt)
+        except SyntaxError as err:
+            raise _syntax_error(source, err) from None
+
+    def finish(self) -> Path:
+        for job in self.pending:
+            job.result()
+        if self.store is None:
+            raise GraphFileError(f"{self.target}: no graph file was loaded")
+        self.store.flush()
+        self.store = None
+        (self.fresh / _STAMP).write_text(json.dumps(_stamp(self.sources)), encoding="utf-8")
+        replace_folder(self.fresh, self.target)
+        self.finished = True
+        return self.target
+
+    def __enter__(self) -> StoreLoader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.store = None
+        if not self.finished:
+            shutil.rmtree(self.fresh, ignore_errors=True)
 
 
 def replace_folder(fresh: Path, target: Path) -> None:

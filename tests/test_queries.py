@@ -219,3 +219,35 @@ def test_query_command_formats_and_engines(built_out, capsys):
         main(["query", "SELECT ?x WHERE { ?x a }", "--out", str(built_out)])
     assert exit_info.value.code == 1
     assert "gbakg: error: SPARQL syntax error at line 1, column" in capsys.readouterr().err
+
+
+def test_store_loader_fills_the_store_from_both_files_and_stamps_it(built_out, tmp_path):
+    from kg.store import STORE_DIR, StoreLoader, open_read_only, store_is_fresh
+
+    sources = [tmp_path / "graph.ttl", tmp_path / "graph.trig"]
+    for source in sources:
+        source.write_bytes((built_out / source.name).read_bytes())
+    with StoreLoader(tmp_path) as loader:
+        for source in reversed(sources):  # the build loads the TriG first
+            loader.load(source)
+        target = loader.finish()
+    assert target == tmp_path / STORE_DIR and store_is_fresh(target, sources)
+    store = open_read_only(target)
+    default = {str(q.triple) for q in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())}
+    reference = pyoxigraph.Store()  # a store writes literals canonically (1.0 as 1): compare store with store
+    reference.bulk_load(path=str(sources[0]), format=pyoxigraph.RdfFormat.TURTLE)
+    assert default == {str(q.triple) for q in reference} and len(default) > 5000
+    assert len(list(store.named_graphs())) == 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.trig", "graph.ttl", "store"]
+
+
+def test_store_loader_names_the_bad_file_and_line_and_leaves_no_half_built_store(tmp_path):
+    from kg.errors import GraphFileError
+    from kg.store import StoreLoader
+
+    (tmp_path / "graph.ttl").write_text("<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> .\n", encoding="utf-8")
+    with pytest.raises(GraphFileError, match=r"graph\.ttl: not valid RDF at line 2"):
+        with StoreLoader(tmp_path) as loader:
+            loader.load(tmp_path / "graph.ttl")
+            loader.finish()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
