@@ -18,21 +18,12 @@ from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord, record_from_dict, record_to_dict
 
 from .errors import DocumentError, StrictBuildError
-from .graph import (
-    TYPED_PREDICATES,
-    document_triples,
-    entity_iris,
-    graph_stats,
-    merged_triples,
-    named_graphs,
-    term,
-    write_trig,
-    write_turtle,
-)
+from .graph import TYPED_PREDICATES, entity_iris, graph_stats, merged_triples, term
 from .io import write_atomic
-from .store import STORE_DIR, StoreLoader, open_read_only, replace_folder
+from .parts import DocumentPart, document_part, part_from_dict, part_to_dict, part_version, trig_of, turtle_of
+from .store import STORE_DIR, StoreLoader, replace_folder
 from .triples import GraphLike
-from .validate import BackgroundValidation, Violation, format_violations, validate_share, validate_sparql
+from .validate import Violation, format_violations, validate_entities
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
 
@@ -46,6 +37,7 @@ class BuildResult:
     failures: list[DocumentError]
     extracted: list[str] = field(default_factory=list)  # document IDs re-extracted this time
     reused: list[str] = field(default_factory=list)
+    parts: dict[str, DocumentPart] = field(default_factory=dict)  # by document ID
 
 
 @dataclass
@@ -69,7 +61,9 @@ def _cache_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / CACHE_DIR / f"{doc_id}.json"
 
 
-def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> DocumentRecord | None:
+def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> tuple[DocumentRecord, DocumentPart | None] | None:
+    """The cached record of a document unchanged since it was extracted by the same extractor, with
+    its part when that was made by the same code (else None: the part is made again)."""
     cache = _cache_path(out_dir, raw.doc_id)
     if not cache.is_file():
         return None
@@ -77,24 +71,38 @@ def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> DocumentRecord
         cached = json.loads(cache.read_text(encoding="utf-8"))
         if cached.get("sha256") == raw.sha256 and cached.get("fingerprint") == fingerprint:
             record = record_from_dict(cached["record"])
-            return record if record.info.path == raw.path else None
+            if record.info.path != raw.path:
+                return None
+            fresh = cached.get("part_version") == part_version() and "part" in cached
+            return record, part_from_dict(cached["part"]) if fresh else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return None
 
 
+def _cache_entry(raw: RawDocument, fingerprint: str, record: DocumentRecord, part: DocumentPart) -> str:
+    payload = {
+        "sha256": raw.sha256,
+        "fingerprint": fingerprint,
+        "record": record_to_dict(record),
+        "part_version": part_version(),
+        "part": part_to_dict(part),
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
 def _extract_for_cache(
     extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, raw: RawDocument
-) -> tuple[DocumentRecord, str]:
-    """The record and its cache entry, both made where the document is extracted."""
+) -> tuple[DocumentRecord, DocumentPart, str]:
+    """The record, its part and their cache entry, all made where the document is extracted."""
     record = extractor(raw)
-    payload = {"sha256": raw.sha256, "fingerprint": fingerprint, "record": record_to_dict(record)}
-    return record, json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    part = document_part(record)
+    return record, part, _cache_entry(raw, fingerprint, record, part)
 
 
 def _extracted(
     raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, jobs: int
-) -> Iterator[tuple[DocumentRecord, str]]:
+) -> Iterator[tuple[DocumentRecord, DocumentPart, str]]:
     work = partial(_extract_for_cache, extractor, fingerprint)
     if jobs <= 1 or len(raws) <= 1:
         yield from map(work, raws)
@@ -137,20 +145,26 @@ def load_records(
             continue
         if strict and result.failures:
             continue
-        record = _cached(out_dir, raw, fingerprint)
-        if record is None:
+        cached = _cached(out_dir, raw, fingerprint)
+        if cached is None:
             todo.append(raw)
-        else:
-            result.reused.append(raw.doc_id)
-            result.records.append(record)
+            continue
+        record, part = cached
+        if part is None:  # made by other code: made again from the record
+            part = document_part(record)
+            write_atomic(_cache_path(out_dir, raw.doc_id), _cache_entry(raw, fingerprint, record, part))
+        result.reused.append(raw.doc_id)
+        result.records.append(record)
+        result.parts[raw.doc_id] = part
     if strict and result.failures:
         raise StrictBuildError(
             f"{len(result.failures)} of {len(paths)} documents failed; nothing was written (--strict)", result.failures
         )
-    for raw, (record, cache_entry) in zip(todo, _extracted(todo, extractor, fingerprint, jobs), strict=True):
+    for raw, (record, part, cache_entry) in zip(todo, _extracted(todo, extractor, fingerprint, jobs), strict=True):
         write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
         result.extracted.append(raw.doc_id)
         result.records.append(record)
+        result.parts[raw.doc_id] = part
     result.records.sort(key=lambda r: r.info.doc_id)
     return result
 
@@ -183,16 +197,27 @@ OUTPUT_FILES = (
 )
 
 
-def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0, check_shapes: bool = True) -> Outputs:
+def build_outputs(
+    records: list[DocumentRecord],
+    out_dir: Path,
+    *,
+    parts: dict[str, DocumentPart] | None = None,
+    seed: int = 0,
+    check_shapes: bool = True,
+) -> Outputs:
     """Write graph.ttl, graph.trig, report.md, centrality.csv, explorer.html and, when the graph breaks
     a SHACL shape, validation.txt; return what was written, what changed and the violations.
+    ``parts`` are the documents' parts by document ID (``load_records`` gives them); a record
+    without one has it made here.
 
     Everything is first written into a staging folder inside ``out_dir`` and moved into place only
     when all of it is ready, so a build that fails or is interrupted leaves the previous outputs."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    known = parts or {}
+    made = [known.get(record.info.doc_id) or document_part(record) for record in records]
     staging = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
     try:
-        outputs = _write_outputs(records, out_dir, staging, seed=seed, check_shapes=check_shapes)
+        outputs = _write_outputs(records, made, out_dir, staging, seed=seed, check_shapes=check_shapes)
         _commit(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -200,7 +225,9 @@ def build_outputs(records: list[DocumentRecord], out_dir: Path, *, seed: int = 0
     return outputs
 
 
-def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, *, seed: int, check_shapes: bool) -> Outputs:
+def _write_outputs(
+    records: list[DocumentRecord], parts: list[DocumentPart], out_dir: Path, staging: Path, *, seed: int, check_shapes: bool
+) -> Outputs:
     from .explorer import write_explorer
     from .report import graph_analysis, write_analysis
 
@@ -214,34 +241,23 @@ def _write_outputs(records: list[DocumentRecord], out_dir: Path, staging: Path, 
     if (out_dir / "centrality.json").is_file():  # the report compares ranks with the previous ones
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
-    validations: list[BackgroundValidation] = []
-    try:
-        with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
-            triples_of = document_triples(records)
-            graph = merged_triples(records, triples_of=triples_of)
-            trig = write_trig(named_graphs(records, graph, triples_of), staging / "graph.trig")
-            del triples_of  # written: the validators forked next do not share its pages
-            if check_shapes:  # one forked validator per core but one, each with its share of the focus nodes
-                shares = max(1, min((os.cpu_count() or 1) - 1, 8))  # the build itself keeps a core busy
-                checks = [partial(validate_share, graph, share=(i, shares), sparql=False) for i in range(shares)]
-                validations = [BackgroundValidation(check=check) for check in checks]
-            loader.load(trig)  # the store thread starts after the forks
-            written = [write_turtle(graph, staging / "graph.ttl"), trig]
-            loader.load(written[0])
-            manifest = _manifest(graph)
-            analysis = graph_analysis(graph, seed=seed)
-            analysed = write_analysis(analysis, staging)
-            explorer = write_explorer(graph, staging / "explorer.html", seed=seed, analysis=analysis)
-            written += [loader.finish(), *analysed, explorer]
-        found = validate_sparql(graph, open_read_only(written[2])) if check_shapes else []
-        violations = sorted({*found, *(v for validation in validations for v in validation.result())})
-    finally:
-        for validation in validations:
-            validation.cancel()
+    parts = sorted(parts, key=lambda part: part.graph_key)
+    with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
+        view = merged_triples(records, view=True)
+        trig = write_atomic(staging / "graph.trig", trig_of(view, parts))
+        loader.load(trig)
+        written = [write_atomic(staging / "graph.ttl", turtle_of(view, parts)), trig]
+        loader.load(written[0])
+        manifest = _manifest(view)
+        violations = sorted({*validate_entities(view), *(v for part in parts for v in part.violations)}) if check_shapes else []
+        analysis = graph_analysis(view, seed=seed)
+        analysed = write_analysis(analysis, staging)
+        explorer = write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis)
+        written += [loader.finish(), *analysed, explorer]
     if violations:
         written.insert(2, write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))
     write_atomic(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))
-    return Outputs(written, diff_manifests(previous, manifest), graph_stats(graph), violations)
+    return Outputs(written, diff_manifests(previous, manifest), graph_stats(view), violations)
 
 
 def _commit(staging: Path, out_dir: Path) -> None:

@@ -95,7 +95,7 @@ def build(
             typer.echo(f"gbakg: skipped {failure}", err=True)
         if not result.records:
             raise GbaKgError(f"{corpus}: no document could be read", hint="see the lines above")
-        outputs = build_outputs(result.records, out, seed=seed, check_shapes=validate)
+        outputs = build_outputs(result.records, out, parts=result.parts, seed=seed, check_shapes=validate)
     written, change, stats = outputs.written, outputs.change, outputs.stats
     _say(
         f"built {len(result.records)} documents ({len(result.extracted)} extracted, {len(result.reused)} unchanged): "

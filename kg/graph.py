@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from extract.records import DocumentRecord, Entity, Fact, Relation
 
@@ -46,11 +47,13 @@ __all__ = [
     "fact_value",
     "graph_iri",
     "graph_stats",
+    "is_document_node",
     "load_graph",
     "merged_triples",
     "named_graphs",
     "record_triples",
     "trig_text",
+    "view_triples",
     "write_trig",
     "write_turtle",
 ]
@@ -151,17 +154,40 @@ def _literal(value: str | int, lang: str | None = None) -> Literal:
 
 def record_triples(record: DocumentRecord) -> set[Triple]:
     """What one document states: the document, its entities, mentions, assertions and facts."""
+    return _record_triples(record, full=True)
+
+
+def view_triples(record: DocumentRecord) -> set[Triple]:
+    """What the summary, the report, the explorer and the entities' shapes read of one document: its
+    entities (types, labels, aliases, Wikidata, ``mentionedIn``), its typed relations, its
+    document's type and ID, and of each assertion its triple, document, sentence and start offset.
+    The rest of ``record_triples`` (mentions, facts, other evidence) belongs to the document's own
+    nodes, which ``kg.parts`` writes and checks where the document is extracted."""
+    return _record_triples(record, full=False)
+
+
+_DOCUMENT_NODES = tuple(str(ID[kind]) for kind in ("assertion/", "doc/", "fact/", "mention/"))
+
+
+def is_document_node(node: Node) -> bool:
+    """Whether ``node`` belongs to one document (the document itself, its mentions, assertions and
+    facts) rather than to the merged graph (entities, vocabulary)."""
+    return isinstance(node, URIRef) and str.startswith(node, _DOCUMENT_NODES)
+
+
+def _record_triples(record: DocumentRecord, *, full: bool) -> set[Triple]:
     g: set[Triple] = set()
     add = g.add
     doc = document_iri(record.info.doc_id)
     add((doc, _TYPE, GBA.Document))
     add((doc, GBA.documentId, Literal(record.info.doc_id)))
-    add((doc, GBA.path, Literal(record.info.path)))
-    add((doc, GBA.sha256, Literal(record.info.sha256)))
-    add((doc, GBA.script, _literal(record.info.script)))
-    add((doc, GBA.format, _literal(record.info.format)))
-    add((doc, GBA.encoding, _literal(record.info.encoding)))
-    add((doc, _TITLE, Literal(record.info.title)))
+    if full:
+        add((doc, GBA.path, Literal(record.info.path)))
+        add((doc, GBA.sha256, Literal(record.info.sha256)))
+        add((doc, GBA.script, _literal(record.info.script)))
+        add((doc, GBA.format, _literal(record.info.format)))
+        add((doc, GBA.encoding, _literal(record.info.encoding)))
+        add((doc, _TITLE, Literal(record.info.title)))
     for entity in record.entities:
         iri = entity_iri(entity.type, entity.canonical)
         add((iri, _TYPE, term(entity.type)))
@@ -173,16 +199,17 @@ def record_triples(record: DocumentRecord) -> set[Triple]:
         if entity.wikidata:
             add((iri, _SAME_AS, WD[entity.wikidata]))
     segment = _iri_segment(record.info.doc_id)
-    for m in record.mentions:
-        node = ID[f"mention/{segment}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
-        add((node, _TYPE, GBA.Mention))
-        add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
-        add((node, _DERIVED_FROM, doc))
-        add((node, GBA.surface, _literal(m.surface)))
-        add((node, GBA.startOffset, _literal(m.start)))
-        add((node, GBA.endOffset, _literal(m.end)))
-        add((node, GBA.sentenceIndex, _literal(m.sentence)))
-        add((node, GBA.rule, _literal(m.rule)))
+    if full:
+        for m in record.mentions:
+            node = ID[f"mention/{segment}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
+            add((node, _TYPE, GBA.Mention))
+            add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
+            add((node, _DERIVED_FROM, doc))
+            add((node, GBA.surface, _literal(m.surface)))
+            add((node, GBA.startOffset, _literal(m.start)))
+            add((node, GBA.endOffset, _literal(m.end)))
+            add((node, GBA.sentenceIndex, _literal(m.sentence)))
+            add((node, GBA.rule, _literal(m.rule)))
     for r in record.relations:
         s, o = entity_iri(*r.subject), entity_iri(*r.object)
         p = term(r.predicate)
@@ -192,9 +219,15 @@ def record_triples(record: DocumentRecord) -> set[Triple]:
         add((node, _SUBJECT, s))
         add((node, _PREDICATE, p))
         add((node, _OBJECT, o))
-        _add_evidence(g, node, doc, r)
-    for f in record.facts:
-        _add_fact(g, doc, record.info.doc_id, f)
+        if full:
+            _add_evidence(g, node, doc, r)
+        else:
+            add((node, _DERIVED_FROM, doc))
+            add((node, GBA.sentence, _literal(r.evidence)))
+            add((node, GBA.startOffset, _literal(r.start)))
+    if full:
+        for f in record.facts:
+            _add_fact(g, doc, record.info.doc_id, f)
     return g
 
 
@@ -204,17 +237,23 @@ def document_triples(records: Iterable[DocumentRecord]) -> dict[str, set[Triple]
 
 
 def merged_triples(
-    records: Iterable[DocumentRecord], *, home_cities: bool = True, triples_of: Mapping[str, set[Triple]] | None = None
+    records: Iterable[DocumentRecord],
+    *,
+    home_cities: bool = True,
+    triples_of: Mapping[str, set[Triple]] | None = None,
+    view: bool = False,
 ) -> TripleIndex:
     """The merged graph of the given documents' records as a ``TripleIndex``; ``home_cities=False``
     leaves out what is not stated by the documents themselves (home cities from the data file, and
-    the summary triples)."""
+    the summary triples); ``view=True`` merges only their ``view_triples`` (with the same home
+    cities and summary triples)."""
     index = TripleIndex()
     entities: dict[tuple[str, str], Entity] = {}
+    of_record = view_triples if view else record_triples
     for record in records:
         for entity in record.entities:
             entities.setdefault(entity.key, entity)
-        index.update(triples_of[record.info.doc_id] if triples_of is not None else record_triples(record))
+        index.update(triples_of[record.info.doc_id] if triples_of is not None else of_record(record))
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
             index.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))

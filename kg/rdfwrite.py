@@ -18,9 +18,21 @@ from typing import Any, NamedTuple
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["TermWriter", "Triple", "trig_lines", "turtle_lines"]
+__all__ = [
+    "Block",
+    "TermWriter",
+    "Triple",
+    "named_graph_text",
+    "subject_blocks",
+    "trig_from_graphs",
+    "trig_lines",
+    "turtle_from_blocks",
+    "turtle_lines",
+]
 
 Triple = tuple[Node, Node, Node]
+Block = tuple[str, str]
+"""A subject's IRI (its sort key) and its Turtle statement: ``(key, "<s> p o ;\n    q r .\n")``."""
 
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -110,6 +122,7 @@ class _Table(NamedTuple):
     rows: list[tuple[int, int, str]]
     subjects: list[str]
     predicates: list[str]
+    keys: list[str]
 
 
 def _ranks(keys: list[Any]) -> tuple[list[int], list[int]]:
@@ -141,20 +154,44 @@ def _rows(triples: Iterable[Triple], write: TermWriter) -> _Table:
     subject_rank, subject_order = _ranks(subjects)
     predicate_rank, predicate_order = _ranks(predicates)
     rows = sorted([(subject_rank[si], predicate_rank[pi], o) for si, pi, o in raw])
-    return _Table(rows, [subjects[i][1] for i in subject_order], [predicates[i][2] for i in predicate_order])
+    return _Table(
+        rows,
+        [subjects[i][1] for i in subject_order],
+        [predicates[i][2] for i in predicate_order],
+        [subjects[i][0] for i in subject_order],
+    )
 
 
-def _blocks(table: _Table, indent: str) -> Iterator[str]:
-    first = True
+def _statements(table: _Table, indent: str) -> Iterator[Block]:
     for subject, by_subject in groupby(table.rows, key=itemgetter(0)):
-        if not first:
-            yield "\n"
-        first = False
         predicates = []
         for predicate, by_predicate in groupby(by_subject, key=itemgetter(1)):
             objects = [row[2] for row in by_predicate]
             predicates.append(f"{table.predicates[predicate]} " + f" ,\n{indent}        ".join(objects))
-        yield f"{indent}{table.subjects[subject]} " + f" ;\n{indent}    ".join(predicates) + " .\n"
+        yield table.keys[subject], f"{indent}{table.subjects[subject]} " + f" ;\n{indent}    ".join(predicates) + " .\n"
+
+
+def _blocks(table: _Table, indent: str) -> Iterator[str]:
+    for i, (_, statement) in enumerate(_statements(table, indent)):
+        if i:
+            yield "\n"
+        yield statement
+
+
+def subject_blocks(triples: Iterable[Triple], write: TermWriter, indent: str = "") -> list[Block]:
+    """The Turtle statement of each subject of ``triples``, in subject order, to be merged with
+    blocks of other subjects (``turtle_from_blocks``); ``write.used`` collects the prefixes used."""
+    return list(_statements(_rows(triples, write), indent))
+
+
+def turtle_from_blocks(blocks: Iterable[str], prefixes: Mapping[str, str], used: Iterable[str]) -> Iterator[str]:
+    """Turtle made of subject statements already written (``subject_blocks``), given in subject order:
+    the same text ``turtle_lines`` writes for all their triples at once."""
+    yield from _prefix_lines(prefixes, set(used))
+    for i, block in enumerate(blocks):
+        if i:
+            yield "\n"
+        yield block
 
 
 def turtle_lines(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[str]:
@@ -178,15 +215,26 @@ def turtle_lines(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iter
     yield from _blocks(rows, "")
 
 
+def named_graph_text(name: URIRef, triples: Iterable[Triple], write: TermWriter) -> str:
+    """One named graph in TriG (``name { ... }``), or "" when it holds no triple."""
+    rows = _rows(triples, write)
+    if not rows.rows:
+        return ""
+    return f"{write(name)} {{\n" + "".join(_blocks(rows, "    ")) + "}\n"
+
+
+def trig_from_graphs(texts: Iterable[str], prefixes: Mapping[str, str], used: Iterable[str]) -> Iterator[str]:
+    """TriG made of named graphs already written (``named_graph_text``), given in the order of their names."""
+    yield from _prefix_lines(prefixes, set(used))
+    for i, text in enumerate(t for t in texts if t):
+        if i:
+            yield "\n"
+        yield text
+
+
 def trig_lines(graphs: Iterable[tuple[URIRef, Iterable[Triple]]], prefixes: Mapping[str, str]) -> Iterator[str]:
     """The TriG text of named graphs given as (name, triples), in the order of their names; empty
     graphs are left out."""
     write = TermWriter(prefixes)
-    named = [
-        (write(name), rows) for name, triples in sorted(graphs, key=lambda g: str(g[0])) if (rows := _rows(triples, write)).rows
-    ]
-    yield from _prefix_lines(prefixes, write.used)
-    for i, (name, rows) in enumerate(named):
-        yield from (["\n"] if i else []) + [f"{name} {{\n"]
-        yield from _blocks(rows, "    ")
-        yield "}\n"
+    texts = [named_graph_text(name, triples, write) for name, triples in sorted(graphs, key=lambda g: str(g[0]))]
+    return trig_from_graphs(texts, prefixes, write.used)

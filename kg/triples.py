@@ -3,7 +3,7 @@ cost of filling an rdflib ``Graph`` (which keeps three indexes of contexts per t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -103,6 +103,14 @@ class TripleIndex:
     def subject_objects(self, predicate: Node | None = None) -> Iterator[tuple[Node, Node]]:
         for s, _, o in self.triples((None, predicate, None)):
             yield s, o
+
+    def select(self, keep: Callable[[Node], bool]) -> Iterator[Triple]:
+        """The triples whose subject ``keep`` accepts, grouped by subject."""
+        for s, by_predicate in self._spo.items():
+            if keep(s):
+                for p, objects in by_predicate.items():
+                    for o in objects:
+                        yield s, p, o
 
     def objects_of(self, subject: Node, predicate: Node) -> Collection[Node]:
         """The objects of (subject, predicate) as the index holds them: read them, do not change them."""

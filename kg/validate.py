@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +12,19 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import GbaKgError
-from .graph import PREFIXES
-from .shacl import SH, CompiledShapes, Select, store_select
+from .graph import PREFIXES, is_document_node
+from .shacl import SH, CompiledShapes
 from .triples import GraphLike, TripleIndex
 from .vocabgen import ONTOLOGY_FILE
 
 __all__ = [
     "ENGINES",
     "SHAPES_FILE",
-    "BackgroundValidation",
     "Violation",
     "format_violations",
     "validate",
-    "validate_share",
+    "validate_document",
+    "validate_entities",
 ]
 
 SHAPES_FILE = ONTOLOGY_FILE.with_name("shapes.ttl")
@@ -76,6 +75,7 @@ def validate(
     return _checked_by(_compiled(shapes, ontology), graph)
 
 
+@lru_cache(maxsize=4)
 def _compiled(shapes: str | Path = SHAPES_FILE, ontology: str | Path = ONTOLOGY_FILE) -> CompiledShapes:
     return CompiledShapes(Graph().parse(shapes, format="turtle"), Graph().parse(ontology, format="turtle"))
 
@@ -84,21 +84,33 @@ def _checked_by(
     shapes: CompiledShapes,
     graph: GraphLike,
     parts: str = "all",
-    select: Select | None = None,
-    share: tuple[int, int] = (0, 1),
+    keep: Callable[[Node], bool] | None = None,
 ) -> list[Violation]:
     found = {
         Violation(focus=_short(focus), path=_short(path), value=_short(value), message=message, shape=_short(shape))
-        for focus, path, value, message, shape in shapes.results(graph, parts=parts, select=select, share=share)
+        for focus, path, value, message, shape in shapes.results(graph, parts=parts, keep=keep)
     }
     return sorted(found)
 
 
-def validate_sparql(merged: GraphLike, store: Any) -> list[Violation]:
-    """The violations of the shapes' SPARQL constraints, their queries run on ``store``: an Oxigraph
-    store whose default graph holds ``merged`` (the build's own store). With ``validate_share(...,
-    sparql=False)`` this finds what ``validate(merged)`` finds, without copying the graph for SPARQL."""
-    return _checked_by(_compiled(), merged, "sparql", store_select(store))
+def validate_document(graph: GraphLike) -> list[Violation]:
+    """The violations at one document's own nodes (``is_document_node``: the document, its mentions,
+    assertions and facts), checked against that document's graph (``record_triples``), which holds
+    every triple their shapes read; and the SPARQL constraints, run on that graph. With
+    ``validate_entities`` of the merged graph's view this finds what ``validate`` of the merged
+    graph finds, one document at a time."""
+    shapes = _compiled()
+    return sorted({*_checked_by(shapes, graph, "core", keep=is_document_node), *_checked_by(shapes, graph, "sparql")})
+
+
+def validate_entities(graph: GraphLike) -> list[Violation]:
+    """The core violations at the nodes of ``graph`` that belong to no one document (entities), in a
+    graph holding at least their triples and their values' types (``merged_triples(view=True)``)."""
+    return _checked_by(_compiled(), graph, "core", keep=_not_document_node)
+
+
+def _not_document_node(node: Node) -> bool:
+    return not is_document_node(node)
 
 
 def _pyshacl() -> Any:
@@ -133,60 +145,6 @@ def _violations(graph: Graph, shapes_graph: Graph, ontology_graph: Graph, *, inp
             )
         )
     return sorted(set(out))
-
-
-def validate_share(graph: GraphLike, *, share: tuple[int, int] = (0, 1), sparql: bool = True) -> list[Violation]:
-    """The violations ``validate(graph)`` finds at the focus nodes of one share: ``share=(i, n)``
-    checks the nodes whose IRI's CRC-32 is i modulo n, so that n processes split the work (their
-    results, joined, are the whole). ``sparql=False`` leaves out the SPARQL constraints, for
-    ``validate_sparql`` to check on a store."""
-    return _checked_by(_compiled(), graph, "all" if sparql else "core", share=share)
-
-
-def _validate_into(check: Callable[[], list[Violation]], conn: Connection) -> None:
-    try:
-        conn.send(("ok", check()))
-    except BaseException as err:  # reported by the parent, which owns the error catalogue
-        conn.send(("error", f"{type(err).__name__}: {err}"))
-    finally:
-        conn.close()
-
-
-class BackgroundValidation:
-    """``check()`` (by default ``validate(graph)``) in a forked process, so that it runs beside
-    whatever the caller does next (where ``fork`` is not available, ``result`` runs it here)."""
-
-    def __init__(self, graph: Graph | None = None, check: Callable[[], list[Violation]] | None = None) -> None:
-        self.check: Callable[[], list[Violation]] | None = check or (lambda: validate(graph) if graph is not None else [])
-        self.process: Any = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self.conn, child = context.Pipe(duplex=False)
-            self.process = context.Process(target=_validate_into, args=(self.check, child), daemon=True)
-            self.process.start()
-            child.close()
-            self.check = None
-
-    def result(self) -> list[Violation]:
-        """Wait for the violations; a validator that failed raises ``GbaKgError``."""
-        if self.process is None:
-            return self.check() if self.check is not None else []
-        try:
-            status, payload = self.conn.recv()
-        except EOFError:
-            status, payload = "error", f"the validating process ended with status {self.process.exitcode}"
-        finally:
-            self.cancel()
-        if status != "ok":
-            raise GbaKgError(f"SHACL validation failed: {payload}", hint="run 'gbakg validate' to see the error")
-        return payload  # type: ignore[no-any-return]
-
-    def cancel(self) -> None:
-        if self.process is not None:
-            if self.process.is_alive():
-                self.process.terminate()
-            self.process.join()
-            self.conn.close()
 
 
 def format_violations(violations: list[Violation], limit: int = 50) -> str:

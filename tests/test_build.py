@@ -109,3 +109,42 @@ def test_same_bytes_whatever_the_hash_seed(built_out, tmp_path):
     assert "(0 extracted, 5 unchanged)" in done.stdout
     for name in ("graph.ttl", "graph.trig", "centrality.csv", "report.md"):
         assert (out / name).read_bytes() == (built_out / name).read_bytes(), name
+
+
+def test_graph_files_written_from_document_parts_are_those_of_the_whole_merged_graph(corpus_records):
+    from kg.graph import merged_triples, named_graphs
+    from kg.parts import document_part, trig_of, turtle_of
+    from kg.rdfwrite import trig_lines
+
+    merged = merged_triples(corpus_records)
+    view = merged_triples(corpus_records, view=True)
+    parts = sorted((document_part(r) for r in corpus_records), key=lambda p: p.graph_key)
+    whole = "".join(turtle_lines(merged, PREFIX_IRIS))
+    assert "".join(turtle_of(view, parts)) == whole
+    assert "".join(trig_of(view, parts)) == "".join(trig_lines(named_graphs(corpus_records, merged), PREFIX_IRIS))
+    assert len(view) < len(merged) / 2  # the view leaves the documents' own nodes to their parts
+    assert "<https://w3id.org/gba-kg/id/Laboratory/鹏城实验室> a gba:Laboratory" in whole
+
+
+def test_a_part_made_by_other_code_is_made_again_from_the_cached_record(tmp_path, monkeypatch):
+    import json
+
+    import kg.build
+
+    out = tmp_path / "out"
+    paths = sorted(CORPUS.glob("*.txt"))[:2]
+    first = load_records(paths, out, extract_document, fingerprint())
+    cache = out / ".cache" / f"{paths[0].stem}.json"
+    entry = json.loads(cache.read_text(encoding="utf-8"))
+    entry["part_version"], entry["part"]["named_graph"] = "older", "stale"
+    cache.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+
+    def nothing_extracted(raws, *args):
+        assert raws == []
+        return iter(())
+
+    monkeypatch.setattr(kg.build, "_extracted", nothing_extracted)
+    again = load_records(paths, out, extract_document, fingerprint())
+    assert again.extracted == [] and sorted(again.reused) == sorted(p.stem for p in paths)
+    assert again.parts == first.parts and again.parts[paths[0].stem].named_graph != "stale"
+    assert json.loads(cache.read_text(encoding="utf-8"))["part_version"] != "older"

@@ -115,73 +115,64 @@ def test_validate_command_exits_nonzero_on_a_broken_graph(tmp_path, small_graph,
     assert "1 violation" in out.err
 
 
-def test_background_validation_finds_what_validate_finds(small_graph):
-    from kg.validate import BackgroundValidation
+def _with(record, **changes):
+    from dataclasses import replace
 
-    g = _copy(small_graph)
-    g.add((entity_iri("Facility", "中国散裂中子源"), GBA.locatedIn, entity_iri("Person", "倪明选")))
-    background = BackgroundValidation(g)
-    assert background.process is not None
-    found = background.result()
-    assert found == validate(g) and "locatedIn must point to a place" in format_violations(found)
+    return replace(record, **changes)
 
 
-def test_background_validation_that_fails_raises_a_catalogued_error(small_graph, monkeypatch):
-    import kg.validate
-    from kg.errors import GbaKgError
+def _first_changed(items, **changes):
+    from dataclasses import replace
 
-    def broken(graph):
-        raise RuntimeError("shapes exploded")
-
-    monkeypatch.setattr(kg.validate, "validate", broken)
-    with pytest.raises(GbaKgError, match="SHACL validation failed: RuntimeError: shapes exploded"):
-        kg.validate.BackgroundValidation(small_graph).result()
+    return [replace(items[0], **changes), *items[1:]]
 
 
-@pytest.fixture(scope="module")
-def merged_index(corpus_records):
+RECORD_BREAKS = [
+    (
+        "confidence above 1",
+        lambda r: _with(r, relations=_first_changed(r.relations, confidence=1.5)),
+        "gba:confidence = '1.5'",
+    ),
+    (
+        "mention ending where it starts",
+        lambda r: _with(r, mentions=_first_changed(r.mentions, end=r.mentions[0].start)),
+        "gba:startOffset",
+    ),
+    (
+        "entity without a zh-Hans label",
+        lambda r: _with(r, entities=_first_changed(r.entities, labels={"en": "Nameless"})),
+        "rdfs:label",
+    ),
+    (
+        "locatedIn to a person",
+        lambda r: _with(
+            r,
+            relations=_first_changed(
+                r.relations, subject=("Facility", "中国散裂中子源"), predicate="locatedIn", object=("Person", "倪明选")
+            ),
+        ),
+        "locatedIn must point to a place",
+    ),
+    (
+        "empty evidence sentence",
+        lambda r: _with(r, relations=_first_changed(r.relations, evidence="")),
+        "gba:sentence",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "damage", "message"), RECORD_BREAKS, ids=[b[0] for b in RECORD_BREAKS])
+def test_documents_and_entities_checked_apart_find_what_validating_the_merged_graph_finds(corpus_records, name, damage, message):
     from kg.graph import merged_triples
+    from kg.parts import document_part
+    from kg.validate import validate_entities
 
-    return merged_triples([r for r in corpus_records if r.info.doc_id[:3] in ("001", "003")])
-
-
-def _damaged_index(index, damage):
-    from kg.triples import TripleIndex
-
-    g = Graph()
-    for triple in index:
-        g.add(triple)
-    damage(g)
-    return TripleIndex(g)
-
-
-@pytest.mark.parametrize(("name", "damage", "message"), BREAKS, ids=[b[0] for b in BREAKS])
-def test_shares_and_the_store_together_find_what_validating_the_whole_graph_finds(merged_index, name, damage, message):
-    import pyoxigraph
-
-    from kg.store import to_oxigraph
-    from kg.validate import validate_share, validate_sparql
-
-    index = _damaged_index(merged_index, damage)
-    expected = validate(index)
-    assert expected and message in format_violations(expected)
-    store = pyoxigraph.Store()
-    store.extend(pyoxigraph.Quad(*map(to_oxigraph, triple)) for triple in index)
-    shares = [validate_share(index, share=(i, 3), sparql=False) for i in range(3)]
-    on_store = validate_sparql(index, store)
-    assert sorted({*shares[0], *shares[1], *shares[2], *on_store}) == expected
-    assert all(not set(shares[i]) & set(shares[j]) for i, j in [(0, 1), (0, 2), (1, 2)])
-    assert validate_share(index) == expected
-    assert all("the triple this assertion states" not in v.message for share in shares for v in share)
-    if name == "assertion without its triple":
-        assert [v.message for v in on_store] == ["the triple this assertion states is not in the graph"]
-
-
-def test_a_share_that_does_not_exist_is_refused(merged_index):
-    from kg.validate import validate_share
-
-    with pytest.raises(ValueError, match="share 2 of 2"):
-        validate_share(merged_index, share=(2, 2))
+    damaged = damage(next(r for r in corpus_records if r.info.doc_id.startswith("003")))
+    records = [damaged if r.info.doc_id == damaged.info.doc_id else r for r in corpus_records]
+    expected = validate(merged_triples(records))
+    assert expected and message in format_violations(expected, limit=1000)
+    apart = {*validate_entities(merged_triples(records, view=True)), *(v for r in records for v in document_part(r).violations)}
+    assert sorted(apart) == expected
 
 
 def _damaged(graph, seed):
