@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord, record_from_dict, record_to_dict
@@ -20,14 +21,25 @@ from extract.records import DocumentRecord, record_from_dict, record_to_dict
 from .errors import DocumentError, StrictBuildError
 from .graph import TYPED_PREDICATES, entity_iris, graph_stats, merged_triples, term
 from .io import write_atomic
-from .parts import DocumentPart, document_part, part_from_dict, part_to_dict, part_version, trig_of, turtle_of
-from .store import STORE_DIR, StoreLoader, replace_folder
+from .parts import (
+    DocumentPart,
+    MergedText,
+    document_part,
+    edit_store,
+    part_from_dict,
+    part_to_dict,
+    part_version,
+    store_changes,
+    store_files,
+)
+from .store import STORE_DIR, StoreLoader, replace_folder, store_is_fresh
 from .triples import GraphLike
 from .validate import Violation, format_violations, validate_entities
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
 
 CACHE_DIR = ".cache"
+_T = TypeVar("_T")
 MANIFEST = "manifest.json"
 
 
@@ -100,18 +112,28 @@ def _extract_for_cache(
     return record, part, _cache_entry(raw, fingerprint, record, part)
 
 
-def _extracted(
-    raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, jobs: int
-) -> Iterator[tuple[DocumentRecord, DocumentPart, str]]:
-    work = partial(_extract_for_cache, extractor, fingerprint)
-    if jobs <= 1 or len(raws) <= 1:
-        yield from map(work, raws)
+def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple[DocumentRecord, DocumentPart, str]:
+    """The part of a cached record whose part other code made, and their new cache entry."""
+    raw, record = item
+    part = document_part(record)
+    return record, part, _cache_entry(raw, fingerprint, record, part)
+
+
+def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int) -> Iterator[_T]:
+    if jobs <= 1 or len(items) <= 1:
+        yield from map(work, items)
         return
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(raws)), mp_context=get_context("spawn")) as pool:
-        yield from pool.map(work, raws, chunksize=max(1, min(8, len(raws) // (8 * jobs))))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=get_context("spawn")) as pool:
+        yield from pool.map(work, items, chunksize=max(1, min(8, len(items) // (8 * jobs))))
+
+
+def _extracted(
+    raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, jobs: int
+) -> Iterator[tuple[DocumentRecord, DocumentPart, str]]:
+    return _in_processes(partial(_extract_for_cache, extractor, fingerprint), raws, jobs)
 
 
 def load_records(
@@ -137,6 +159,7 @@ def load_records(
     if progress is not None:
         items = progress(items)
     todo: list[RawDocument] = []
+    stale: list[tuple[RawDocument, DocumentRecord]] = []
     for path in items:
         try:
             raw = read_document(path, max_bytes=max_bytes)
@@ -150,12 +173,12 @@ def load_records(
             todo.append(raw)
             continue
         record, part = cached
-        if part is None:  # made by other code: made again from the record
-            part = document_part(record)
-            write_atomic(_cache_path(out_dir, raw.doc_id), _cache_entry(raw, fingerprint, record, part))
         result.reused.append(raw.doc_id)
         result.records.append(record)
-        result.parts[raw.doc_id] = part
+        if part is None:  # made by other code: made again from the record
+            stale.append((raw, record))
+        else:
+            result.parts[raw.doc_id] = part
     if strict and result.failures:
         raise StrictBuildError(
             f"{len(result.failures)} of {len(paths)} documents failed; nothing was written (--strict)", result.failures
@@ -164,6 +187,9 @@ def load_records(
         write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
         result.extracted.append(raw.doc_id)
         result.records.append(record)
+        result.parts[raw.doc_id] = part
+    for (raw, _), (_, part, cache_entry) in zip(stale, _in_processes(partial(_remade, fingerprint), stale, jobs), strict=True):
+        write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
         result.parts[raw.doc_id] = part
     result.records.sort(key=lambda r: r.info.doc_id)
     return result
@@ -241,19 +267,29 @@ def _write_outputs(
     if (out_dir / "centrality.json").is_file():  # the report compares ranks with the previous ones
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
-    parts = sorted(parts, key=lambda part: part.graph_key)
     with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
         view = merged_triples(records, view=True)
-        trig = write_atomic(staging / "graph.trig", trig_of(view, parts))
-        loader.load(trig)
-        written = [write_atomic(staging / "graph.ttl", turtle_of(view, parts)), trig]
-        loader.load(written[0])
+        merged = MergedText(view, parts)
+        del parts
+        old_store = out_dir / STORE_DIR
+        fresh = store_is_fresh(old_store, [out_dir / "graph.ttl", out_dir / "graph.trig"])
+        changes = store_changes(old_store, merged) if fresh else None
+        if changes is not None:  # the previous store, copied and changed where the documents changed
+            edit = partial(edit_store, previous=old_store, merged=merged, dropped=changes[0], added=changes[1])
+            loader.update(old_store, edit, [staging / "graph.ttl", staging / "graph.trig"])
+        trig = write_atomic(staging / "graph.trig", merged.trig())
+        if changes is None:
+            loader.load(trig)
+        written = [write_atomic(staging / "graph.ttl", merged.turtle()), trig]
+        if changes is None:
+            loader.load(written[0])
         manifest = _manifest(view)
-        violations = sorted({*validate_entities(view), *(v for part in parts for v in part.violations)}) if check_shapes else []
+        found = [v for part in merged.parts for v in part.violations]
+        violations = sorted({*validate_entities(view), *found}) if check_shapes else []
         analysis = graph_analysis(view, seed=seed)
         analysed = write_analysis(analysis, staging)
         explorer = write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis)
-        written += [loader.finish(), *analysed, explorer]
+        written += [loader.finish(store_files(merged)), *analysed, explorer]
     if violations:
         written.insert(2, write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))
     write_atomic(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))

@@ -29,6 +29,7 @@ from .triples import GraphLike, TripleIndex
 from .vocab import GBA
 
 __all__ = [
+    "DOCUMENT_NODES",
     "ID",
     "KNOWN_GRAPH",
     "NOT_ENTITY_CLASSES",
@@ -166,13 +167,14 @@ def view_triples(record: DocumentRecord) -> set[Triple]:
     return _record_triples(record, full=False)
 
 
-_DOCUMENT_NODES = tuple(str(ID[kind]) for kind in ("assertion/", "doc/", "fact/", "mention/"))
+DOCUMENT_NODES = tuple(str(ID[kind]) for kind in ("assertion/", "doc/", "fact/", "mention/"))
+"""The IRI prefixes of nodes that belong to one document."""
 
 
 def is_document_node(node: Node) -> bool:
     """Whether ``node`` belongs to one document (the document itself, its mentions, assertions and
     facts) rather than to the merged graph (entities, vocabulary)."""
-    return isinstance(node, URIRef) and str.startswith(node, _DOCUMENT_NODES)
+    return isinstance(node, URIRef) and str.startswith(node, DOCUMENT_NODES)
 
 
 def _record_triples(record: DocumentRecord, *, full: bool) -> set[Triple]:

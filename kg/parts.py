@@ -12,16 +12,26 @@ write for the whole merged graph.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from heapq import merge
 from pathlib import Path
 from typing import Any
 
 from extract.records import DocumentRecord
 
-from .graph import KNOWN_GRAPH, PREFIX_IRIS, SUMMARY_GRAPH, document_iri, graph_iri, is_document_node, record_triples
+from .graph import (
+    DOCUMENT_NODES,
+    KNOWN_GRAPH,
+    PREFIX_IRIS,
+    SUMMARY_GRAPH,
+    document_iri,
+    graph_iri,
+    is_document_node,
+    record_triples,
+)
 from .rdfwrite import Block, TermWriter, named_graph_text, subject_blocks, trig_from_graphs, turtle_from_blocks
 from .summary import SUMMARY_PREDICATES, summary_triples
 from .triples import TripleIndex
@@ -29,7 +39,19 @@ from .validate import SHAPES_FILE, Violation, validate_document
 from .vocab import GBA
 from .vocabgen import ONTOLOGY_FILE
 
-__all__ = ["DocumentPart", "document_part", "part_from_dict", "part_to_dict", "part_version", "trig_of", "turtle_of"]
+__all__ = [
+    "DocumentPart",
+    "MergedText",
+    "document_part",
+    "edit_store",
+    "part_from_dict",
+    "part_to_dict",
+    "part_version",
+    "store_changes",
+    "store_files",
+    "trig_of",
+    "turtle_of",
+]
 
 _SOURCES = ("graph.py", "parts.py", "rdfwrite.py", "shacl.py", "summary.py", "validate.py", "vocab.py")
 
@@ -45,6 +67,7 @@ class DocumentPart:
     blocks: list[Block]
     prefixes: list[str]
     violations: list[Violation]
+    digest: str
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +90,8 @@ def document_part(record: DocumentRecord) -> DocumentPart:
     own += (t for t in summary_triples(triples) if t[0] == doc)  # its entity and fact counts
     blocks = subject_blocks(own, write)
     violations = validate_document(TripleIndex(triples))
-    return DocumentPart(record.info.doc_id, str(name), named, blocks, sorted(write.used), violations)
+    digest = hashlib.sha256(named.encode("utf-8")).hexdigest()[:32]
+    return DocumentPart(record.info.doc_id, str(name), named, blocks, sorted(write.used), violations, digest)
 
 
 def part_to_dict(part: DocumentPart) -> dict[str, Any]:
@@ -78,6 +102,7 @@ def part_to_dict(part: DocumentPart) -> dict[str, Any]:
         "blocks": part.blocks,
         "prefixes": part.prefixes,
         "violations": [[v.focus, v.path, v.value, v.message, v.shape] for v in part.violations],
+        "digest": part.digest,
     }
 
 
@@ -89,31 +114,108 @@ def part_from_dict(data: dict[str, Any]) -> DocumentPart:
         [(key, text) for key, text in data["blocks"]],
         list(data["prefixes"]),
         [Violation(*v) for v in data["violations"]],
+        data["digest"],
     )
 
 
+class MergedText:
+    """The merged graph's files, written from the merged view and the documents' parts: the entities'
+    statements (and the known entities' and summary graphs) are written once, here."""
+
+    def __init__(self, view: TripleIndex, parts: Iterable[DocumentPart]) -> None:
+        self.parts = sorted(parts, key=lambda part: part.graph_key)
+        write = TermWriter(PREFIX_IRIS)
+        self.entities = subject_blocks(view.select(_shared), write)
+        self.known = named_graph_text(KNOWN_GRAPH, view.triples((None, GBA.homeCity, None)), write)
+        summary = [t for predicate in sorted(SUMMARY_PREDICATES) for t in view.triples((None, predicate, None))]
+        self.summary = named_graph_text(SUMMARY_GRAPH, summary, write)
+        counts = [t for t in summary if is_document_node(t[0])]
+        self.counts = subject_blocks(counts, write)  # documents' entity and fact counts: in their parts' blocks too
+        self.used = write.used.union(*(part.prefixes for part in self.parts))
+
+    def turtle(self) -> Iterator[str]:
+        """graph.ttl: the entities' statements merged in subject order with the documents' own (each
+        part's blocks are in subject order already)."""
+        blocks = merge(self.entities, *(part.blocks for part in self.parts))
+        return turtle_from_blocks((text for _, text in blocks), PREFIX_IRIS, self.used)
+
+    def trig(self) -> Iterator[str]:
+        """graph.trig: each document's named graph, the known entities' home cities and the summary
+        triples, in the order of their names."""
+        texts = {part.graph_key: part.named_graph for part in self.parts}
+        texts[str(KNOWN_GRAPH)], texts[str(SUMMARY_GRAPH)] = self.known, self.summary
+        return trig_from_graphs((texts[key] for key in sorted(texts)), PREFIX_IRIS, self.used)
+
+    @cached_property
+    def shared(self) -> str:
+        """What the store holds beside the documents' named graphs and their copies in the default
+        graph, as TriG: the entities' statements and the documents' counts in the default graph, the
+        known entities' and the summary graphs."""
+        statements = [text for _, text in merge(self.entities, self.counts)]
+        return "".join(turtle_from_blocks(statements, PREFIX_IRIS, PREFIX_IRIS)) + "\n" + self.known + "\n" + self.summary
+
+
 def turtle_of(view: TripleIndex, parts: Iterable[DocumentPart]) -> Iterator[str]:
-    """graph.ttl: the entities' statements, written from the merged view, merged in subject order
-    with the documents' own (each part's blocks are in subject order already)."""
-    parts = list(parts)
-    write = TermWriter(PREFIX_IRIS)
-    entities = subject_blocks(view.select(_shared), write)
-    used = write.used.union(*(part.prefixes for part in parts))
-    blocks = merge(entities, *(part.blocks for part in parts))
-    return turtle_from_blocks((text for _, text in blocks), PREFIX_IRIS, used)
+    """graph.ttl written from the merged view and the documents' parts (``MergedText.turtle``)."""
+    return MergedText(view, parts).turtle()
 
 
 def trig_of(view: TripleIndex, parts: Iterable[DocumentPart]) -> Iterator[str]:
-    """graph.trig: each document's named graph, then those of the known entities' home cities and of
-    the summary triples, written from the merged view, in the order of their names."""
-    parts = list(parts)
-    write = TermWriter(PREFIX_IRIS)
-    texts = {part.graph_key: part.named_graph for part in parts}
-    texts[str(KNOWN_GRAPH)] = named_graph_text(KNOWN_GRAPH, view.triples((None, GBA.homeCity, None)), write)
-    summary = [t for predicate in sorted(SUMMARY_PREDICATES) for t in view.triples((None, predicate, None))]
-    texts[str(SUMMARY_GRAPH)] = named_graph_text(SUMMARY_GRAPH, summary, write)
-    used = write.used.union(*(part.prefixes for part in parts))
-    return trig_from_graphs((texts[key] for key in sorted(texts)), PREFIX_IRIS, used)
+    """graph.trig written from the merged view and the documents' parts (``MergedText.trig``)."""
+    return MergedText(view, parts).trig()
+
+
+PARTS_FILE, SHARED_FILE = "parts.json", "shared.trig"
+
+
+def store_files(merged: MergedText) -> dict[str, str]:
+    """The files kept in the store folder beside the database, for the next build to update it:
+    the digest of each document's named graph, and the shared quads."""
+    digests = {part.graph_key: part.digest for part in merged.parts}
+    return {PARTS_FILE: json.dumps(digests, sort_keys=True), SHARED_FILE: merged.shared}
+
+
+def store_changes(previous: Path, merged: MergedText) -> tuple[list[str], list[DocumentPart]] | None:
+    """The named graphs to drop from the previous store (``previous``, the folder) and the parts to
+    add, or None when it cannot be updated (no files of ``store_files``) or is better loaded anew
+    (more than a quarter of the documents changed)."""
+    try:
+        before = json.loads((previous / PARTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (previous / SHARED_FILE).is_file() or not isinstance(before, dict):
+        return None
+    now = {part.graph_key: part for part in merged.parts}
+    dropped = sorted(key for key, digest in before.items() if key not in now or now[key].digest != digest)
+    added = [part for key, part in now.items() if before.get(key) != part.digest]
+    if len(dropped) + len(added) > max(8, len(now) // 4):
+        return None
+    return dropped, added
+
+
+def edit_store(store: Any, previous: Path, merged: MergedText, dropped: list[str], added: list[DocumentPart]) -> None:
+    """Make ``store``, a copy of the store in ``previous``, hold the merged graph of ``merged``:
+    drop the changed documents' named graphs and their own nodes' triples from the default graph,
+    add the new ones, and change the shared quads by their difference."""
+    from .store import oxigraph
+
+    ox = oxigraph()
+    for key in dropped:
+        name = ox.NamedNode(key)
+        own = [q for q in store.quads_for_pattern(None, None, None, name) if str.startswith(q.subject.value, DOCUMENT_NODES)]
+        for quad in own:
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
+        store.remove_graph(name)
+    header = "".join(turtle_from_blocks([], PREFIX_IRIS, PREFIX_IRIS))
+    for part in added:
+        quads = list(ox.parse(header + part.named_graph, format=ox.RdfFormat.TRIG))
+        store.extend(quads)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads if str.startswith(q.subject.value, DOCUMENT_NODES))
+    old = set(ox.parse(path=str(previous / SHARED_FILE), format=ox.RdfFormat.TRIG))
+    new = set(ox.parse(merged.shared, format=ox.RdfFormat.TRIG))
+    for quad in old - new:
+        store.remove(quad)
+    store.extend(new - old)
 
 
 def _shared(node: Any) -> bool:

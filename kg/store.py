@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -115,6 +116,20 @@ class StoreLoader:
         self.sources.append(source)
         self.pending.append(self.pool.submit(self._load, source))
 
+    def update(self, previous: Path, edit: Callable[[Any], None], sources: list[Path]) -> None:
+        """Start from a copy of the store in ``previous`` (a checkpoint: its files are hard-linked,
+        not copied) and ``edit`` it, instead of loading graph files; ``sources`` are the graph files
+        it then holds, for the stamp."""
+        self.sources.extend(sources)
+        self.pending.append(self.pool.submit(self._update, previous, edit))
+
+    def _update(self, previous: Path, edit: Callable[[Any], None]) -> None:
+        ox = oxigraph()
+        self.fresh.rmdir()  # a backup makes its own folder
+        ox.Store.read_only(str(previous)).backup(str(self.fresh))
+        self.store = ox.Store(str(self.fresh))
+        edit(self.store)
+
     def _load(self, source: Path) -> None:
         ox = oxigraph()
         fmt = ox.RdfFormat.TURTLE if source.suffix == ".ttl" else ox.RdfFormat.TRIG
@@ -125,13 +140,16 @@ class StoreLoader:
         except SyntaxError as err:
             raise _syntax_error(source, err) from None
 
-    def finish(self) -> Path:
+    def finish(self, files: dict[str, str] | None = None) -> Path:
+        """Wait for the store, write ``files`` (name: text) beside it, stamp it and put it in place."""
         for job in self.pending:
             job.result()
         if self.store is None:
             raise GraphFileError(f"{self.target}: no graph file was loaded")
         self.store.flush()
         self.store = None
+        for name, text in (files or {}).items():
+            (self.fresh / name).write_text(text, encoding="utf-8")
         (self.fresh / _STAMP).write_text(json.dumps(_stamp(self.sources)), encoding="utf-8")
         replace_folder(self.fresh, self.target)
         self.finished = True

@@ -148,3 +148,38 @@ def test_a_part_made_by_other_code_is_made_again_from_the_cached_record(tmp_path
     assert again.extracted == [] and sorted(again.reused) == sorted(p.stem for p in paths)
     assert again.parts == first.parts and again.parts[paths[0].stem].named_graph != "stale"
     assert json.loads(cache.read_text(encoding="utf-8"))["part_version"] != "older"
+
+
+def _quads(store):
+    return sorted(str(q) for q in store)
+
+
+def test_a_rebuild_changes_the_previous_store_into_the_one_loading_the_new_files_makes(tmp_path, monkeypatch):
+    import pyoxigraph
+
+    from kg.store import StoreLoader, memory_store
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = tmp_path / "out"
+    first = load_records(sorted(corpus.glob("*.txt")), out, extract_document, fingerprint())
+    build_outputs(first.records, out, parts=first.parts)
+    paths = sorted(corpus.glob("*.txt"))
+    paths[4].write_text(paths[4].read_text(encoding="utf-8") + "\n澳门科学馆位于澳门半岛。\n", encoding="utf-8")
+    paths[0].unlink()
+    (corpus / "006_new.txt").write_text("南岭光子实验室位于广州，与澳门大学合作。\n", encoding="utf-8")
+    again = load_records(sorted(corpus.glob("*.txt")), out, extract_document, fingerprint())
+    assert sorted(again.extracted) == sorted(["006_new", paths[4].stem])
+
+    def no_loading(self, source):
+        raise AssertionError(f"{source} was loaded: the previous store should have been changed")
+
+    monkeypatch.setattr(StoreLoader, "load", no_loading)
+    build_outputs(again.records, out, parts=again.parts)
+    updated = pyoxigraph.Store.read_only(str(out / "store"))
+    loaded = memory_store([out / "graph.ttl", out / "graph.trig"])
+    assert _quads(updated) == _quads(loaded)
+    lab = pyoxigraph.NamedNode(str(entity_iri("Laboratory", "南岭光子实验室")))
+    assert list(updated.quads_for_pattern(lab, pyoxigraph.NamedNode(str(GBA.locatedIn)), None, pyoxigraph.DefaultGraph()))
+    gone = pyoxigraph.NamedNode(str(graph_iri(paths[0].stem)))
+    assert not list(updated.quads_for_pattern(None, None, None, gone))
