@@ -16,10 +16,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from rdflib import RDF, RDFS, Literal, URIRef
-from rdflib.namespace import PROV
 
 from .errors import GbaKgError
-from .graph import NOT_ENTITY_CLASSES, TYPED_PREDICATES
+from .graph import NOT_ENTITY_CLASSES, TYPED_PREDICATES, Stated, stated_in
 from .triples import GraphLike
 from .vocab import GBA
 
@@ -92,6 +91,7 @@ def project(
     predicates: Iterable[str] = TYPED_PREDICATES,
     cooccurrence: bool = False,
     directed: bool = False,
+    stated: Iterable[Stated] | None = None,
 ) -> nx.Graph:
     """The weighted entity graph of an RDF graph built by ``kg.graph.build_graph``.
 
@@ -105,6 +105,9 @@ def project(
         Also count ``mentionedWith`` (same sentence), weighted by the number of sentences.
     directed : bool
         A ``DiGraph`` from subject to object instead of an undirected ``Graph``.
+    stated : iterable of Stated, optional
+        The graph's assertions, when they are at hand (``kg.graph.stated_by`` of the records);
+        by default read from its assertion nodes (``stated_in``).
 
     Returns
     -------
@@ -152,12 +155,10 @@ def project(
             n_facts=0,
         )
     support: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for assertion in graph.subjects(RDF.type, GBA.Assertion):
-        p = graph.value(assertion, RDF.predicate)
-        if p in wanted:
-            s, o = graph.value(assertion, RDF.subject), graph.value(assertion, RDF.object)
-            source = graph.value(assertion, PROV.wasDerivedFrom)
-            support[(str(s), str(p), str(o))][doc_ids.get(source, "") if source is not None else ""] += 1
+    wanted_names = {str(p) for p in wanted}
+    for row in stated_in(graph) if stated is None else stated:
+        if row.predicate in wanted_names:
+            support[(row.subject, row.predicate, row.object)][row.doc] += 1
     for p in sorted(wanted):
         for s, o in sorted(graph.subject_objects(p)):
             u, v = str(s), str(o)

@@ -19,7 +19,7 @@ from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord, record_from_dict, record_to_dict
 
 from .errors import DocumentError, StrictBuildError
-from .graph import TYPED_PREDICATES, entity_iris, graph_stats, merged_triples, term
+from .graph import TYPED_PREDICATES, entity_iris, graph_stats, merged_triples, stated_by, term
 from .io import write_atomic
 from .parts import (
     DocumentPart,
@@ -286,9 +286,10 @@ def _write_outputs(
         manifest = _manifest(view)
         found = [v for part in merged.parts for v in part.violations]
         violations = sorted({*validate_entities(view), *found}) if check_shapes else []
-        analysis = graph_analysis(view, seed=seed)
+        stated = stated_by(records)
+        analysis = graph_analysis(view, seed=seed, stated=stated)
         analysed = write_analysis(analysis, staging)
-        explorer = write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis)
+        explorer = write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis, stated=stated)
         written += [loader.finish(store_files(merged)), *analysed, explorer]
     if violations:
         written.insert(2, write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))

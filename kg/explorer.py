@@ -12,18 +12,19 @@ import json
 import random
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import RDF, SKOS, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib import SKOS, URIRef
 
 from .analytics import EXACT_LIMIT, TYPED_PREDICATES, betweenness, pagerank, project, sample_sources
 from .charts import TYPE_COLOURS
 from .errors import GbaKgError
+from .graph import Stated, stated_in
 from .io import write_atomic
 from .triples import GraphLike
 from .vocab import GBA
@@ -87,20 +88,11 @@ def _json_for_html(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _evidence(graph: GraphLike) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-    doc_ids = {d: str(i) for d, i in graph.subject_objects(GBA.documentId)}
+def _evidence(stated: Iterable[Stated]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for a in graph.subjects(RDF.type, GBA.Assertion):
-        s, p, o = graph.value(a, RDF.subject), graph.value(a, RDF.predicate), graph.value(a, RDF.object)
-        doc = graph.value(a, PROV.wasDerivedFrom)
-        sentence = graph.value(a, GBA.sentence)
-        start = graph.value(a, GBA.startOffset)
-        found[(str(s), str(p)[len(_NS) :], str(o))].append(
-            {
-                "doc": doc_ids.get(doc, str(doc)) if doc is not None else "",
-                "sentence": str(sentence) if sentence is not None else "",
-                "start": int(start.toPython()) if isinstance(start, Literal) else 0,
-            }
+    for row in stated:
+        found[(row.subject, row.predicate[len(_NS) :], row.object)].append(
+            {"doc": row.doc, "sentence": row.sentence, "start": row.start}
         )
     for items in found.values():
         items.sort(key=lambda e: (e["doc"], e["start"], e["sentence"]))
@@ -129,6 +121,7 @@ def explorer_data(
     hops: int = 1,
     seed: int = 0,
     analysis: Analysis | None = None,
+    stated: list[Stated] | None = None,
 ) -> ExplorerData:
     """Nodes (labels, aliases, class, city, measures, up to five evidence sentences) and edges (one
     per relation, with its evidence) of the top ``max_nodes`` entities by ``size_by``, or of the
@@ -137,7 +130,9 @@ def explorer_data(
     its projected graph and measures instead of computing them again."""
     if size_by not in SIZE_MEASURES:
         raise GbaKgError(f"unknown --size-by '{size_by}'", hint="use pagerank, betweenness or degree")
-    G = analysis.G if analysis is not None else project(graph)
+    if stated is None:
+        stated = stated_in(graph)
+    G = analysis.G if analysis is not None else project(graph, stated=stated)
     aliases = {v: sorted({str(a) for a in graph.objects(URIRef(v), SKOS.altLabel)}) for v in G}
     n = G.number_of_nodes()
     if analysis is not None:
@@ -150,7 +145,7 @@ def explorer_data(
             "betweenness": betweenness(G, sources=sources),
             "degree": {v: float(d) for v, d in G.degree()},
         }
-    evidence = _evidence(graph)
+    evidence = _evidence(stated)
     wanted = set(TYPED_PREDICATES) | {"mentionedWith"}
     relations = sorted(k for k in evidence if k[1] in wanted and k[0] in G and k[2] in G and k[0] != k[2])
     if focus:
@@ -317,6 +312,9 @@ def write_explorer(
     focus: str = "",
     hops: int = 1,
     analysis: Analysis | None = None,
+    stated: list[Stated] | None = None,
 ) -> Path:
-    data = explorer_data(graph, size_by=size_by, max_nodes=max_nodes, focus=focus, hops=hops, seed=seed, analysis=analysis)
+    data = explorer_data(
+        graph, size_by=size_by, max_nodes=max_nodes, focus=focus, hops=hops, seed=seed, analysis=analysis, stated=stated
+    )
     return write_atomic(path, render_explorer(data, seed=seed))

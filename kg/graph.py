@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -38,6 +40,7 @@ __all__ = [
     "SUMMARY_GRAPH",
     "TYPED_PREDICATES",
     "WD",
+    "Stated",
     "build_dataset",
     "build_graph",
     "decimal_literal",
@@ -53,6 +56,8 @@ __all__ = [
     "merged_triples",
     "named_graphs",
     "record_triples",
+    "stated_by",
+    "stated_in",
     "trig_text",
     "view_triples",
     "write_trig",
@@ -159,11 +164,11 @@ def record_triples(record: DocumentRecord) -> set[Triple]:
 
 
 def view_triples(record: DocumentRecord) -> set[Triple]:
-    """What the summary, the report, the explorer and the entities' shapes read of one document: its
-    entities (types, labels, aliases, Wikidata, ``mentionedIn``), its typed relations, its
-    document's type and ID, and of each assertion its triple, document, sentence and start offset.
-    The rest of ``record_triples`` (mentions, facts, other evidence) belongs to the document's own
-    nodes, which ``kg.parts`` writes and checks where the document is extracted."""
+    """What the summary, the report, the explorer and the entities' shapes read of one document
+    beside its assertions (``stated_by``): its entities (types, labels, aliases, Wikidata,
+    ``mentionedIn``), its typed relations and its document's type and ID. The rest of
+    ``record_triples`` (mentions, assertions, facts) belongs to the document's own nodes, which
+    ``kg.parts`` writes and checks where the document is extracted."""
     return _record_triples(record, full=False)
 
 
@@ -216,21 +221,80 @@ def _record_triples(record: DocumentRecord, *, full: bool) -> set[Triple]:
         s, o = entity_iri(*r.subject), entity_iri(*r.object)
         p = term(r.predicate)
         add((s, p, o))
-        node = ID[f"assertion/{_digest(record.info.doc_id, s, p, o, r.start, r.end, r.rule)}"]
-        add((node, _TYPE, GBA.Assertion))
-        add((node, _SUBJECT, s))
-        add((node, _PREDICATE, p))
-        add((node, _OBJECT, o))
         if full:
+            node = _assertion_node(record.info.doc_id, s, p, o, r)
+            add((node, _TYPE, GBA.Assertion))
+            add((node, _SUBJECT, s))
+            add((node, _PREDICATE, p))
+            add((node, _OBJECT, o))
             _add_evidence(g, node, doc, r)
-        else:
-            add((node, _DERIVED_FROM, doc))
-            add((node, GBA.sentence, _literal(r.evidence)))
-            add((node, GBA.startOffset, _literal(r.start)))
     if full:
         for f in record.facts:
             _add_fact(g, doc, record.info.doc_id, f)
     return g
+
+
+def _assertion_node(doc_id: str, s: URIRef, p: URIRef, o: URIRef, r: Relation) -> URIRef:
+    return ID[f"assertion/{_digest(doc_id, s, p, o, r.start, r.end, r.rule)}"]
+
+
+class Stated(NamedTuple):
+    """One assertion as the report and the explorer read it: its triple (IRIs), the ID of the
+    document stating it, the evidence sentence and its start offset."""
+
+    subject: str
+    predicate: str
+    object: str
+    doc: str
+    sentence: str
+    start: int
+
+
+def stated_in(graph: GraphLike) -> list[Stated]:
+    """The ``Stated`` rows of the assertion nodes of a graph."""
+    doc_ids = {d: str(i) for d, i in graph.subject_objects(GBA.documentId)}
+    rows = []
+    for a in graph.subjects(_TYPE, GBA.Assertion):
+        doc, sentence, start = graph.value(a, _DERIVED_FROM), graph.value(a, GBA.sentence), graph.value(a, GBA.startOffset)
+        rows.append(
+            Stated(
+                str(graph.value(a, _SUBJECT)),
+                str(graph.value(a, _PREDICATE)),
+                str(graph.value(a, _OBJECT)),
+                doc_ids.get(doc, str(doc)) if doc is not None else "",
+                str(sentence) if sentence is not None else "",
+                int(start.toPython()) if isinstance(start, Literal) else 0,
+            )
+        )
+    return rows
+
+
+def stated_by(records: Iterable[DocumentRecord]) -> list[Stated]:
+    """The ``Stated`` rows of the assertions the records' graph holds (``stated_in`` of it), made from
+    the records themselves."""
+    return [
+        Stated(str(s), str(p), str(o), record.info.doc_id, r.evidence, r.start) for record, _, s, p, o, r in _assertions(records)
+    ]
+
+
+def _assertions(records: Iterable[DocumentRecord]) -> Iterator[tuple[DocumentRecord, URIRef, URIRef, URIRef, URIRef, Relation]]:
+    """Each assertion node of the records' graph once, with its record, triple and relation."""
+    seen: set[URIRef] = set()
+    for record in records:
+        for r in record.relations:
+            s, p, o = entity_iri(*r.subject), term(r.predicate), entity_iri(*r.object)
+            node = _assertion_node(record.info.doc_id, s, p, o, r)
+            if node not in seen:
+                seen.add(node)
+                yield record, node, s, p, o, r
+
+
+def _assertion_links(records: Iterable[DocumentRecord]) -> Iterator[Triple]:
+    """What ``summary_triples`` reads of the assertions (their predicate and document) for the facts
+    each document states, without keeping them."""
+    for record, node, _, p, _, _ in _assertions(records):
+        yield node, _PREDICATE, p
+        yield node, _DERIVED_FROM, document_iri(record.info.doc_id)
 
 
 def document_triples(records: Iterable[DocumentRecord]) -> dict[str, set[Triple]]:
@@ -247,8 +311,10 @@ def merged_triples(
 ) -> TripleIndex:
     """The merged graph of the given documents' records as a ``TripleIndex``; ``home_cities=False``
     leaves out what is not stated by the documents themselves (home cities from the data file, and
-    the summary triples); ``view=True`` merges only their ``view_triples`` (with the same home
-    cities and summary triples)."""
+    the summary triples); ``view=True`` merges only their ``view_triples``, with the same home
+    cities and summary triples (the assertions, which the view leaves to ``stated_by``, are read
+    for the documents' fact counts)."""
+    records = list(records)
     index = TripleIndex()
     entities: dict[tuple[str, str], Entity] = {}
     of_record = view_triples if view else record_triples
@@ -260,7 +326,7 @@ def merged_triples(
         if home_cities and entity.city and ("City", entity.city) in entities:
             index.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
     if home_cities:
-        index.update(summary_triples(index))
+        index.update(summary_triples(chain(index, _assertion_links(records)) if view else index))
     return index
 
 

@@ -20,6 +20,7 @@ import networkx as nx
 from rdflib import RDF
 
 from .analytics import TYPED_PREDICATES, centrality, project
+from .graph import Stated
 from .io import write_atomic
 from .stability import leave_one_out
 from .triples import GraphLike
@@ -568,10 +569,17 @@ def write_report(
 
 
 def graph_analysis(
-    graph: GraphLike, *, seed: int = 0, cooccurrence: bool = False, directed: bool = False, engine: str = "auto"
+    graph: GraphLike,
+    *,
+    seed: int = 0,
+    cooccurrence: bool = False,
+    directed: bool = False,
+    engine: str = "auto",
+    stated: list[Stated] | None = None,
 ) -> Analysis:
-    """The ``Analysis`` of the projection of ``graph`` that ``write_report`` writes."""
-    G = project(graph, cooccurrence=cooccurrence, directed=directed)
+    """The ``Analysis`` of the projection of ``graph`` that ``write_report`` writes (``stated``: its
+    assertions, when at hand; see ``project``)."""
+    G = project(graph, cooccurrence=cooccurrence, directed=directed, stated=stated)
     cooc = sum(1 for _ in graph.triples((None, GBA.mentionedWith, None)))
     excluded = [] if cooccurrence else [f"`mentionedWith` co-occurrence ({cooc} pairs; include it with --cooccurrence)"]
     counted_docs = sum(1 for _ in graph.subjects(RDF.type, GBA.Document))

@@ -183,3 +183,17 @@ def test_a_rebuild_changes_the_previous_store_into_the_one_loading_the_new_files
     assert list(updated.quads_for_pattern(lab, pyoxigraph.NamedNode(str(GBA.locatedIn)), None, pyoxigraph.DefaultGraph()))
     gone = pyoxigraph.NamedNode(str(graph_iri(paths[0].stem)))
     assert not list(updated.quads_for_pattern(None, None, None, gone))
+
+
+def test_the_assertions_made_from_the_records_are_those_the_graph_holds(corpus_records):
+    from kg.graph import Stated, stated_by, stated_in
+
+    doubled = [*corpus_records, corpus_records[0]]  # a document given twice states each assertion once
+    from_records = stated_by(doubled)
+    assert sorted(from_records) == sorted(stated_in(build_graph(corpus_records)))
+    cssn = str(entity_iri("Facility", "中国散裂中子源"))
+    located = [row for row in from_records if row.subject == cssn and row.predicate == str(GBA.locatedIn)]
+    assert all(isinstance(row, Stated) and row.sentence and row.start >= 0 for row in located)
+    assert any(
+        row.object == str(entity_iri("City", "东莞")) and ("东莞" in row.sentence or "東莞" in row.sentence) for row in located
+    )
