@@ -279,10 +279,10 @@ def _write_outputs(
             loader.update(old_store, edit, [staging / "graph.ttl", staging / "graph.trig"])
         trig = write_atomic(staging / "graph.trig", merged.trig())
         if changes is None:
-            loader.load(trig)
+            loader.load(trig, in_pieces=True)
         written = [write_atomic(staging / "graph.ttl", merged.turtle()), trig]
         if changes is None:
-            loader.load(written[0])
+            loader.load(written[0], in_pieces=True)
         manifest = _manifest(view)
         found = [v for part in merged.parts for v in part.violations]
         violations = sorted({*validate_entities(view), *found}) if check_shapes else []

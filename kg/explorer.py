@@ -233,6 +233,7 @@ def _asset(name: str) -> str:
 
 def render_explorer(data: ExplorerData, *, seed: int = 0) -> str:
     """The HTML page of the explorer for ``data``."""
+    from pyvis.edge import Edge
     from pyvis.network import Network
 
     order = sorted(data.nodes)
@@ -255,11 +256,12 @@ def render_explorer(data: ExplorerData, *, seed: int = 0) -> str:
             physics=False,
         )
     labelled = len(data.edges) <= EDGE_LABEL_LIMIT
-    for e in data.edges:
+    for e in data.edges:  # both ends are nodes of the page: pyvis's add_edge would look each up in a list
         co = e["predicate"] == "mentionedWith"
-        net.add_edge(
+        edge = Edge(
             e["from"],
             e["to"],
+            directed=True,
             id=e["id"],
             predicate=e["predicate"],
             title=f"{e['predicate']} ({e['count']})",
@@ -270,6 +272,7 @@ def render_explorer(data: ExplorerData, *, seed: int = 0) -> str:
             arrows="" if co else "to",
             width=1 + min(e["count"], 5) * 0.5 if co else 1.5,
         )
+        net.edges.append(edge.options)
     net.set_options(
         json.dumps(
             {

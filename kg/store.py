@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -38,6 +38,7 @@ __all__ = [
     "replace_folder",
     "store_is_fresh",
     "to_oxigraph",
+    "written_pieces",
 ]
 
 STORE_DIR = "store"
@@ -112,9 +113,11 @@ class StoreLoader:
         self.pending: list[Any] = []
         self.finished = False
 
-    def load(self, source: Path) -> None:
+    def load(self, source: Path, *, in_pieces: bool = False) -> None:
+        """Load a graph file; ``in_pieces``: a file ``kg.rdfwrite`` wrote, loaded a few megabytes at a
+        time (Oxigraph's bulk loader holds up to a million quads per thread in memory otherwise)."""
         self.sources.append(source)
-        self.pending.append(self.pool.submit(self._load, source))
+        self.pending.append(self.pool.submit(self._load, source, in_pieces))
 
     def update(self, previous: Path, edit: Callable[[Any], None], sources: list[Path]) -> None:
         """Start from a copy of the store in ``previous`` (a checkpoint: its files are hard-linked,
@@ -130,13 +133,17 @@ class StoreLoader:
         self.store = ox.Store(str(self.fresh))
         edit(self.store)
 
-    def _load(self, source: Path) -> None:
+    def _load(self, source: Path, in_pieces: bool) -> None:
         ox = oxigraph()
         fmt = ox.RdfFormat.TURTLE if source.suffix == ".ttl" else ox.RdfFormat.TRIG
         if self.store is None:
             self.store = ox.Store(str(self.fresh))
         try:
-            self.store.bulk_load(path=str(source), format=fmt)
+            if in_pieces:
+                for piece in written_pieces(source, b" .\n\n" if fmt == ox.RdfFormat.TURTLE else b"}\n\n"):
+                    self.store.bulk_load(piece, format=fmt)
+            else:
+                self.store.bulk_load(path=str(source), format=fmt)
         except SyntaxError as err:
             raise _syntax_error(source, err) from None
 
@@ -163,6 +170,27 @@ class StoreLoader:
         self.store = None
         if not self.finished:
             shutil.rmtree(self.fresh, ignore_errors=True)
+
+
+def written_pieces(source: Path, end: bytes, size: int = 16_000_000) -> Iterator[bytes]:
+    """A Turtle or TriG file written by ``kg.rdfwrite`` in pieces of about ``size`` bytes, each cut
+    after an ``end`` (a statement's ``" .\\n\\n"``, a named graph's ``"}\\n\\n"``: strings are written on
+    one line, so these stand nowhere else) and each led by the file's prefix lines."""
+    with source.open("rb") as fh:
+        header = rest = b""
+        for line in iter(fh.readline, b""):
+            if not line.startswith(b"@prefix"):
+                rest = line
+                break
+            header += line
+        while chunk := fh.read(size):
+            rest += chunk
+            cut = rest.rfind(end)
+            if cut >= 0:
+                yield header + rest[: cut + len(end)]
+                rest = rest[cut + len(end) :]
+        if rest.strip():
+            yield header + rest
 
 
 def replace_folder(fresh: Path, target: Path) -> None:

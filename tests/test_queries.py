@@ -251,3 +251,26 @@ def test_store_loader_names_the_bad_file_and_line_and_leaves_no_half_built_store
             loader.load(tmp_path / "graph.ttl")
             loader.finish()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
+
+
+@pytest.mark.parametrize(("name", "end"), [("graph.ttl", b" .\n\n"), ("graph.trig", b"}\n\n")])
+def test_a_written_graph_file_loaded_in_pieces_gives_the_quads_of_the_whole_file(built_out, name, end):
+    from kg.store import written_pieces
+
+    source = built_out / name
+    fmt = pyoxigraph.RdfFormat.TURTLE if name.endswith(".ttl") else pyoxigraph.RdfFormat.TRIG
+    pieces = list(written_pieces(source, end, size=20_000))
+    assert len(pieces) > 5 and all(piece.startswith(b"@prefix") for piece in pieces)
+    whole = set(pyoxigraph.parse(path=str(source), format=fmt))
+    assert {quad for piece in pieces for quad in pyoxigraph.parse(piece, format=fmt)} == whole
+
+
+def test_a_file_without_prefixes_is_cut_into_pieces_without_losing_its_first_statement(tmp_path):
+    from kg.store import written_pieces
+
+    source = tmp_path / "plain.ttl"
+    source.write_bytes(b"".join(b"<urn:x:%d> <urn:x:p> %d .\n\n" % (i, i) for i in range(50)))
+    pieces = list(written_pieces(source, b" .\n\n", size=100))
+    assert len(pieces) > 3 and pieces[0].startswith(b"<urn:x:0>")
+    quads = {q for piece in pieces for q in pyoxigraph.parse(piece, format=pyoxigraph.RdfFormat.TURTLE)}
+    assert len(quads) == 50
