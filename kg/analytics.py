@@ -225,6 +225,15 @@ def choose_engine(G: nx.Graph, engine: str = "auto") -> str:
     return engine
 
 
+def _sampling_engine(chosen: str) -> str:
+    """The engine for sampled betweenness: igraph where it is installed."""
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return chosen
+    return "igraph"
+
+
 def _igraph(G: nx.Graph, nodes: Sequence[Any]) -> Any:
     import igraph
 
@@ -525,7 +534,8 @@ def centrality(
         pending = pool.submit(_louvain_membership, n, *_undirected_arrays(G, nodes), seed)
         pool.shutdown(wait=False)
     prebuilt = _igraph(G, nodes) if pending is not None else None
-    between = betweenness(G, sources=sources, engine=chosen, prebuilt=prebuilt)
+    counted_by = _sampling_engine(chosen) if sampled else chosen  # the engines agree; igraph's C is ~50x faster
+    between = betweenness(G, sources=sources, engine=counted_by, prebuilt=prebuilt)
     close = closeness(G, sources=sources)
     rank = pagerank(G)
     cores = core_numbers(G, engine=chosen, prebuilt=prebuilt)
@@ -552,7 +562,7 @@ def centrality(
         "communities": groups,
         "method": {
             "engine": chosen,
-            "betweenness": f"{how} ({chosen})",
+            "betweenness": f"{how} ({counted_by})",
             "closeness": f"{how} (scipy)" if sampled else "exact (networkx)",
             "pagerank": "weighted, damping 0.85 (networkx)",
             "communities": f"Louvain, weighted, seed {seed} ({chosen})",

@@ -268,7 +268,8 @@ def _write_outputs(
         shutil.copy2(out_dir / "centrality.json", staging / "centrality.json")
     shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
     with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
-        view = merged_triples(records, view=True)
+        stated = stated_by(records)
+        view = merged_triples(records, view=True, stated=stated)
         merged = MergedText(view, parts)
         del parts
         old_store = out_dir / STORE_DIR
@@ -286,7 +287,6 @@ def _write_outputs(
         manifest = _manifest(view)
         found = [v for part in merged.parts for v in part.violations]
         violations = sorted({*validate_entities(view), *found}) if check_shapes else []
-        stated = stated_by(records)
         analysis = graph_analysis(view, seed=seed, stated=stated)
         analysed = write_analysis(analysis, staging)
         explorer = write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis, stated=stated)

@@ -92,6 +92,7 @@ def entity_iri(etype: str, canonical: str) -> URIRef:
     return ID[f"{etype}/{_iri_segment(canonical)}"]
 
 
+@lru_cache(maxsize=1 << 14)
 def document_iri(doc_id: str) -> URIRef:
     return ID[f"doc/{_iri_segment(doc_id)}"]
 
@@ -289,12 +290,14 @@ def _assertions(records: Iterable[DocumentRecord]) -> Iterator[tuple[DocumentRec
                 yield record, node, s, p, o, r
 
 
-def _assertion_links(records: Iterable[DocumentRecord]) -> Iterator[Triple]:
+def _assertion_links(stated: Iterable[Stated]) -> Iterator[Triple]:
     """What ``summary_triples`` reads of the assertions (their predicate and document) for the facts
-    each document states, without keeping them."""
-    for record, node, _, p, _, _ in _assertions(records):
-        yield node, _PREDICATE, p
-        yield node, _DERIVED_FROM, document_iri(record.info.doc_id)
+    each document states, without keeping them: one row is one assertion node, here named by its place."""
+    predicates: dict[str, URIRef] = {}
+    for i, row in enumerate(stated):
+        node = Literal(i)
+        yield node, _PREDICATE, predicates.get(row.predicate) or predicates.setdefault(row.predicate, URIRef(row.predicate))
+        yield node, _DERIVED_FROM, document_iri(row.doc)
 
 
 def document_triples(records: Iterable[DocumentRecord]) -> dict[str, set[Triple]]:
@@ -308,12 +311,13 @@ def merged_triples(
     home_cities: bool = True,
     triples_of: Mapping[str, set[Triple]] | None = None,
     view: bool = False,
+    stated: list[Stated] | None = None,
 ) -> TripleIndex:
     """The merged graph of the given documents' records as a ``TripleIndex``; ``home_cities=False``
     leaves out what is not stated by the documents themselves (home cities from the data file, and
     the summary triples); ``view=True`` merges only their ``view_triples``, with the same home
     cities and summary triples (the assertions, which the view leaves to ``stated_by``, are read
-    for the documents' fact counts)."""
+    for the documents' fact counts; pass ``stated`` if made already)."""
     records = list(records)
     index = TripleIndex()
     entities: dict[tuple[str, str], Entity] = {}
@@ -326,7 +330,8 @@ def merged_triples(
         if home_cities and entity.city and ("City", entity.city) in entities:
             index.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
     if home_cities:
-        index.update(summary_triples(chain(index, _assertion_links(records)) if view else index))
+        links = _assertion_links(stated_by(records) if stated is None else stated) if view else ()
+        index.update(summary_triples(chain(index, links)))
     return index
 
 

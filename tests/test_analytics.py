@@ -113,6 +113,16 @@ def test_large_graphs_switch_to_sampling_and_the_compiled_engine(monkeypatch):
     assert {m["core"] for m in big["measures"].values()} == {m["core"] for m in small["measures"].values()}
 
 
+def test_sampled_betweenness_is_counted_by_igraph_below_its_limit_with_the_same_values():
+    G = random_graph()
+    sampled = centrality(G, exact_limit=50, samples=20, seed=4)
+    assert sampled["method"]["engine"] == "networkx"
+    assert sampled["method"]["betweenness"] == "sampled from 20 sources, seed 4 (igraph)"
+    by_networkx = betweenness(G, sources=sample_sources(G, 20, seed=4), engine="networkx")
+    assert all(sampled["measures"][v]["betweenness"] == pytest.approx(by_networkx[v], abs=1e-12) for v in G)
+    assert max(by_networkx.values()) > 0
+
+
 def test_pagerank_on_arrays_matches_networkx():
     for G in (random_graph(), random_graph(directed=True), nx.star_graph(5)):
         nodes = sorted(G)
