@@ -53,7 +53,7 @@ __all__ = [
     "turtle_of",
 ]
 
-_SOURCES = ("graph.py", "parts.py", "rdfwrite.py", "shacl.py", "summary.py", "validate.py", "vocab.py")
+_SOURCES = ("graph.py", "parts.py", "rdfwrite.py", "shacl.py", "summary.py", "triples.py", "validate.py", "vocab.py")
 
 
 @dataclass(frozen=True)
