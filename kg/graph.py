@@ -24,8 +24,7 @@ from rdflib.term import Node
 from extract.records import DocumentRecord, Entity, Fact, Relation
 
 from .errors import GraphFileError
-from .io import write_atomic
-from .rdfwrite import Triple, trig_lines, turtle_lines
+from .rdfwrite import Triple, trig_lines
 from .summary import SUMMARY_PREDICATES, summary_triples
 from .triples import GraphLike, TripleIndex
 from .vocab import GBA
@@ -60,8 +59,6 @@ __all__ = [
     "stated_in",
     "trig_text",
     "view_triples",
-    "write_trig",
-    "write_turtle",
 ]
 
 ID = Namespace("https://w3id.org/gba-kg/id/")
@@ -435,29 +432,16 @@ def graph_stats(graph: GraphLike) -> dict[str, int]:
     return counts
 
 
-def write_turtle(graph: GraphLike, path: str | Path) -> Path:
-    """Deterministic Turtle (no blank nodes, sorted), written atomically."""
-    return write_atomic(path, turtle_lines(graph, PREFIX_IRIS))
-
-
 NamedGraphs = Dataset | Iterable[tuple[URIRef, Iterable[Triple]]]
 
 
-def _trig_lines(graphs: NamedGraphs) -> Iterable[str]:
+def trig_text(graphs: NamedGraphs) -> str:
+    """TriG of the non-empty named graphs (a Dataset, or ``named_graphs``), in IRI order (documents,
+    then known entities, then the summary); its bytes do not depend on set order or on the
+    process's hash seed."""
     if isinstance(graphs, Dataset):
         graphs = [(g.identifier, g) for g in graphs.graphs()]  # type: ignore[misc]
-    return trig_lines(graphs, PREFIX_IRIS)
-
-
-def trig_text(graphs: NamedGraphs) -> str:
-    """TriG of the non-empty named graphs, in IRI order (documents, then known entities, then the
-    summary); its bytes do not depend on set order or on the process's hash seed."""
-    return "".join(_trig_lines(graphs))
-
-
-def write_trig(graphs: NamedGraphs, path: str | Path) -> Path:
-    """The named graphs (a Dataset, or ``named_graphs``) as TriG, written atomically."""
-    return write_atomic(path, _trig_lines(graphs))
+    return "".join(trig_lines(graphs, PREFIX_IRIS))
 
 
 def load_graph(path: str | Path) -> Graph:

@@ -5,7 +5,7 @@ stated by that document alone, so their Turtle statements, its named graph in Tr
 violations at those nodes depend on its record only: they are made once, beside the extraction, and
 kept in the build cache. Entities are shared between documents: the build writes and checks them
 from the merged view (``merged_triples(view=True)``), a fraction of the graph, and merges the
-documents' statements in among them, so the files are the ones ``write_turtle`` and ``write_trig``
+documents' statements in among them, so the files are the ones ``turtle_lines`` and ``trig_lines``
 write for the whole merged graph.
 """
 
@@ -49,8 +49,6 @@ __all__ = [
     "part_version",
     "store_changes",
     "store_files",
-    "trig_of",
-    "turtle_of",
 ]
 
 _SOURCES = ("graph.py", "parts.py", "rdfwrite.py", "shacl.py", "summary.py", "triples.py", "validate.py", "vocab.py")
@@ -154,16 +152,6 @@ class MergedText:
         known entities' and the summary graphs."""
         statements = [text for _, text in merge(self.entities, self.counts)]
         return "".join(turtle_from_blocks(statements, PREFIX_IRIS, PREFIX_IRIS)) + "\n" + self.known + "\n" + self.summary
-
-
-def turtle_of(view: TripleIndex, parts: Iterable[DocumentPart]) -> Iterator[str]:
-    """graph.ttl written from the merged view and the documents' parts (``MergedText.turtle``)."""
-    return MergedText(view, parts).turtle()
-
-
-def trig_of(view: TripleIndex, parts: Iterable[DocumentPart]) -> Iterator[str]:
-    """graph.trig written from the merged view and the documents' parts (``MergedText.trig``)."""
-    return MergedText(view, parts).trig()
 
 
 PARTS_FILE, SHARED_FILE = "parts.json", "shared.trig"
