@@ -541,6 +541,8 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
         text = doc_text(doc)
         for index, (s, e) in enumerate(state["sentences"]):
             inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
+            if not inside:
+                continue
             for f in rel.apply_rules(rules, text[s:e], s, inside):
                 found.append((index, f))
             for m, rule_id in members:
@@ -595,7 +597,8 @@ def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
         text = doc_text(doc)
         for index, (s, e) in enumerate(state["sentences"]):
             inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
-            found += [(index, f) for f in qualified.apply_fact_rules(rules, text[s:e], s, inside)]
+            if inside:
+                found += [(index, f) for f in qualified.apply_fact_rules(rules, text[s:e], s, inside)]
         state["facts"] = found
         return doc
 
