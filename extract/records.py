@@ -12,7 +12,6 @@ __all__ = [
     "Mention",
     "Relation",
     "Sentence",
-    "record_from_dict",
     "record_to_dict",
 ]
 
@@ -116,25 +115,3 @@ def record_to_dict(record: DocumentRecord) -> dict[str, object]:
         "relations": [dict(vars(r)) for r in record.relations],
         "facts": [dict(vars(f)) for f in record.facts],
     }
-
-
-def record_from_dict(data: dict[str, object]) -> DocumentRecord:
-    """The inverse of ``record_to_dict``."""
-
-    def rel(r: dict) -> Relation:  # type: ignore[type-arg]
-        return Relation(**{**r, "subject": tuple(r["subject"]), "object": tuple(r["object"])})
-
-    def ent(e: dict) -> Entity:  # type: ignore[type-arg]
-        return Entity(**{**e, "aliases": tuple(e["aliases"])})
-
-    def fact(f: dict) -> Fact:  # type: ignore[type-arg]
-        return Fact(**{**f, "subject": tuple(f["subject"]), "object": tuple(f["object"]) if f["object"] else None})
-
-    return DocumentRecord(
-        info=DocumentInfo(**data["info"]),  # type: ignore[arg-type]
-        sentences=[Sentence(**s) for s in data["sentences"]],  # type: ignore[attr-defined]
-        mentions=[Mention(**m) for m in data["mentions"]],  # type: ignore[attr-defined]
-        entities=[ent(e) for e in data["entities"]],  # type: ignore[attr-defined]
-        relations=[rel(r) for r in data["relations"]],  # type: ignore[attr-defined]
-        facts=[fact(f) for f in data.get("facts", [])],  # type: ignore[attr-defined]
-    )

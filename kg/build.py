@@ -11,12 +11,14 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+import msgspec
+
 from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
-from extract.records import DocumentRecord, record_from_dict, record_to_dict
+from extract.records import DocumentRecord
 
 from .errors import DocumentError, StrictBuildError
 from .graph import TYPED_PREDICATES, entity_iris, graph_stats, merged_triples, stated_by, term
@@ -24,10 +26,10 @@ from .io import write_atomic
 from .parts import (
     DocumentPart,
     MergedText,
+    decode_part,
     document_part,
     edit_store,
-    part_from_dict,
-    part_to_dict,
+    encode_part,
     part_version,
     store_changes,
     store_files,
@@ -73,46 +75,57 @@ def _cache_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / CACHE_DIR / f"{doc_id}.json"
 
 
+@dataclass(frozen=True)
+class _CacheEntry:
+    """``OUT/.cache/<doc>.json``: a document's record and its part, with what they were made from
+    (the document's sha256, the extractor's fingerprint, the part's code version). The part stays
+    undecoded until its version is known to be current."""
+
+    sha256: str
+    fingerprint: str
+    record: DocumentRecord
+    part_version: str
+    part: msgspec.Raw
+
+
+@lru_cache(maxsize=1)
+def _cache_decoder() -> msgspec.json.Decoder[_CacheEntry]:
+    return msgspec.json.Decoder(_CacheEntry)
+
+
 def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> tuple[DocumentRecord, DocumentPart | None] | None:
     """The cached record of a document unchanged since it was extracted by the same extractor, with
     its part when that was made by the same code (else None: the part is made again)."""
     cache = _cache_path(out_dir, raw.doc_id)
-    if not cache.is_file():
-        return None
     try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("sha256") == raw.sha256 and cached.get("fingerprint") == fingerprint:
-            record = record_from_dict(cached["record"])
-            if record.info.path != raw.path:
-                return None
-            fresh = cached.get("part_version") == part_version() and "part" in cached
-            return record, part_from_dict(cached["part"]) if fresh else None
-    except (OSError, ValueError, KeyError, TypeError):
+        cached = _cache_decoder().decode(cache.read_bytes())
+    except (OSError, msgspec.MsgspecError):
         return None
-    return None
+    if cached.sha256 != raw.sha256 or cached.fingerprint != fingerprint or cached.record.info.path != raw.path:
+        return None
+    if cached.part_version != part_version():
+        return cached.record, None
+    try:
+        return cached.record, decode_part(cached.part)
+    except ValueError:
+        return cached.record, None
 
 
-def _cache_entry(raw: RawDocument, fingerprint: str, record: DocumentRecord, part: DocumentPart) -> str:
-    payload = {
-        "sha256": raw.sha256,
-        "fingerprint": fingerprint,
-        "record": record_to_dict(record),
-        "part_version": part_version(),
-        "part": part_to_dict(part),
-    }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+def _cache_entry(raw: RawDocument, fingerprint: str, record: DocumentRecord, part: DocumentPart) -> bytes:
+    entry = _CacheEntry(raw.sha256, fingerprint, record, part_version(), msgspec.Raw(encode_part(part)))
+    return msgspec.json.encode(entry)
 
 
 def _extract_for_cache(
     extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, raw: RawDocument
-) -> tuple[DocumentRecord, DocumentPart, str]:
+) -> tuple[DocumentRecord, DocumentPart, bytes]:
     """The record, its part and their cache entry, all made where the document is extracted."""
     record = extractor(raw)
     part = document_part(record)
     return record, part, _cache_entry(raw, fingerprint, record, part)
 
 
-def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple[DocumentRecord, DocumentPart, str]:
+def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple[DocumentRecord, DocumentPart, bytes]:
     """The part of a cached record whose part other code made, and their new cache entry."""
     raw, record = item
     part = document_part(record)
@@ -132,7 +145,7 @@ def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int) -> Ite
 
 def _extracted(
     raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, jobs: int
-) -> Iterator[tuple[DocumentRecord, DocumentPart, str]]:
+) -> Iterator[tuple[DocumentRecord, DocumentPart, bytes]]:
     return _in_processes(partial(_extract_for_cache, extractor, fingerprint), raws, jobs)
 
 

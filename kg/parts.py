@@ -20,6 +20,8 @@ from heapq import merge
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from extract.records import DocumentRecord
 
 from .graph import (
@@ -42,10 +44,10 @@ from .vocabgen import ONTOLOGY_FILE
 __all__ = [
     "DocumentPart",
     "MergedText",
+    "decode_part",
     "document_part",
     "edit_store",
-    "part_from_dict",
-    "part_to_dict",
+    "encode_part",
     "part_version",
     "store_changes",
     "store_files",
@@ -92,29 +94,17 @@ def document_part(record: DocumentRecord) -> DocumentPart:
     return DocumentPart(record.info.doc_id, str(name), named, blocks, sorted(write.used), violations, digest)
 
 
-def part_to_dict(part: DocumentPart) -> dict[str, Any]:
-    return {
-        "doc_id": part.doc_id,
-        "graph_key": part.graph_key,
-        "named_graph": part.named_graph,
-        "keys": [key for key, _ in part.blocks],
-        "blocks": [text for _, text in part.blocks],
-        "prefixes": part.prefixes,
-        "violations": [[v.focus, v.path, v.value, v.message, v.shape] for v in part.violations],
-        "digest": part.digest,
-    }
+def encode_part(part: DocumentPart) -> bytes:
+    """The part as JSON, for the build cache."""
+    return msgspec.json.encode(part)
 
 
-def part_from_dict(data: dict[str, Any]) -> DocumentPart:
-    return DocumentPart(
-        data["doc_id"],
-        data["graph_key"],
-        data["named_graph"],
-        list(zip(data["keys"], data["blocks"], strict=True)),
-        list(data["prefixes"]),
-        [Violation(*v) for v in data["violations"]],
-        data["digest"],
-    )
+def decode_part(data: bytes) -> DocumentPart:
+    """The inverse of ``encode_part``; raises ``ValueError`` for data it did not write."""
+    try:
+        return msgspec.json.decode(data, type=DocumentPart)
+    except msgspec.MsgspecError as err:
+        raise ValueError(f"not a cached part: {err}") from None
 
 
 class MergedText:

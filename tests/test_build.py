@@ -42,7 +42,7 @@ def test_rebuild_reextracts_only_the_changed_document(tmp_path):
     assert change.first_build
     again = load_records(paths, out, extract_document, fingerprint())
     assert again.extracted == [] and len(again.reused) == 5
-    assert [r.info.doc_id for r in again.records] == [r.info.doc_id for r in first.records]
+    assert again.records == first.records and again.parts == first.parts  # the cache gives back what was extracted
     changed = paths[4]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n澳门科学馆位于澳门半岛。\n", encoding="utf-8")
     third = load_records(paths, out, extract_document, fingerprint())
@@ -149,6 +149,25 @@ def test_a_part_made_by_other_code_is_made_again_from_the_cached_record(tmp_path
     assert again.extracted == [] and sorted(again.reused) == sorted(p.stem for p in paths)
     assert again.parts == first.parts and again.parts[paths[0].stem].named_graph != "stale"
     assert json.loads(cache.read_text(encoding="utf-8"))["part_version"] != "older"
+
+
+def test_a_cache_entry_that_does_not_decode_is_extracted_again_and_a_part_that_does_not_is_remade(tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    paths = sorted(CORPUS.glob("*.txt"))[:3]
+    first = load_records(paths, out, extract_document, fingerprint())
+    broken, old_part = (out / ".cache" / f"{p.stem}.json" for p in paths[:2])
+    broken.write_text(broken.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    entry = json.loads(old_part.read_text(encoding="utf-8"))
+    part = entry["part"]
+    part["keys"], part["blocks"] = [k for k, _ in part["blocks"]], [t for _, t in part["blocks"]]  # an earlier layout
+    old_part.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    again = load_records(paths, out, extract_document, fingerprint())
+    assert again.extracted == [paths[0].stem] and sorted(again.reused) == [p.stem for p in paths[1:]]
+    assert again.records == first.records and again.parts == first.parts
+    rewritten = json.loads(old_part.read_text(encoding="utf-8"))["part"]
+    assert "keys" not in rewritten and rewritten["blocks"][0] == list(first.parts[paths[1].stem].blocks[0])
 
 
 def _quads(store):
