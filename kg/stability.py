@@ -6,15 +6,15 @@ Leaving a document out is ``kg.analytics.without_document``, done on edge arrays
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
 import numpy as np
-from scipy.stats import kendalltau, spearmanr
 
 from .analytics import pagerank, pagerank_arrays
 
-__all__ = ["documents_of", "leave_one_out", "top_nodes"]
+__all__ = ["documents_of", "kendall_tau_b", "leave_one_out", "spearman", "top_nodes"]
 
 
 def documents_of(G: nx.Graph) -> list[str]:
@@ -113,9 +113,46 @@ def leave_one_out(G: nx.Graph, *, top: int = 10, max_documents: int = 50, seed: 
             {
                 "doc": doc,
                 "overlap": len(now & set(best)) / len(best) if best else 1.0,
-                "spearman": float(spearmanr(expected, ranks).statistic) if varied else 1.0,
-                "kendall": float(kendalltau(expected, ranks).statistic) if varied else 1.0,
+                "spearman": spearman(expected, ranks) if varied else 1.0,
+                "kendall": kendall_tau_b(expected, ranks) if varied else 1.0,
             }
         )
     stay = {v: kept[v] / len(runs) if runs else 1.0 for v in best}
     return {"top": best, "runs": runs, "stay": stay, "documents": len(docs), "sampled": sampled}
+
+
+def _average_ranks(values: Sequence[float]) -> np.ndarray:
+    a = np.asarray(values, dtype=float)
+    sorter = np.argsort(a, kind="mergesort")
+    inverse = np.empty(len(a), dtype=np.intp)
+    inverse[sorter] = np.arange(len(a))
+    ordered = a[sorter]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    dense = starts.cumsum()[inverse]
+    bounds = np.r_[np.nonzero(starts)[0], len(a)]
+    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman's rank correlation (ties share their average rank), as ``scipy.stats.spearmanr``
+    gives it, without importing ``scipy.stats`` (0.7 s).
+
+    >>> round(spearman([0, 1, 2, 3], [0, 2, 1, 3]), 6), round(spearman([0, 1, 2], [2, 1, 1]), 6)
+    (0.8, -0.866025)
+    """
+    return float(np.corrcoef(np.column_stack([_average_ranks(x), _average_ranks(y)]), rowvar=False)[1, 0])
+
+
+def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float:
+    """Kendall's tau-b, as ``scipy.stats.kendalltau`` gives it (counted over all pairs: for short rankings).
+
+    >>> round(kendall_tau_b([0, 1, 2, 3], [0, 2, 1, 3]), 6), round(kendall_tau_b([12, 2, 1, 12, 2], [1, 4, 7, 1, 0]), 6)
+    (0.666667, -0.471405)
+    """
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    upper = np.triu_indices(len(a), k=1)
+    sx = np.sign(a[:, None] - a[None, :])[upper]
+    sy = np.sign(b[:, None] - b[None, :])[upper]
+    concordance = int((sx * sy).sum())
+    tau = concordance / np.sqrt(int(np.count_nonzero(sx))) / np.sqrt(int(np.count_nonzero(sy)))
+    return float(min(1.0, max(-1.0, tau)))

@@ -2,6 +2,8 @@
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS
 
@@ -228,3 +230,16 @@ def test_projection_options_and_node_attributes():
     D = project(g, directed=True)
     assert D.is_directed() and D.has_edge(lab, uni) and not D.has_edge(uni, lab)
     assert cross_border_brokers(G) == {lab: (1, 2), uni: (2, 1)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=2, max_size=60).filter(lambda y: len(set(y)) > 1))
+def test_rank_correlations_are_those_of_scipy_to_the_bit(ranks):
+    from scipy.stats import kendalltau, spearmanr
+
+    from kg.stability import kendall_tau_b, spearman
+
+    expected = list(range(len(ranks)))
+    assert spearman(expected, ranks) == float(spearmanr(expected, ranks).statistic)
+    assert kendall_tau_b(expected, ranks) == float(kendalltau(expected, ranks).statistic)
+    assert kendall_tau_b(ranks, ranks) == pytest.approx(1.0) and spearman(ranks, [-r for r in ranks]) == pytest.approx(-1.0)
