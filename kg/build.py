@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -38,7 +40,7 @@ from .store import STORE_DIR, StoreLoader, replace_folder, store_is_fresh
 from .triples import GraphLike
 from .validate import Violation, format_violations, validate_entities
 
-__all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "load_records"]
+__all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "gc_paused", "load_records"]
 
 CACHE_DIR = ".cache"
 _T = TypeVar("_T")
@@ -69,6 +71,20 @@ class Change:
     facts_added: list[str]
     facts_removed: list[str]
     first_build: bool = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block. A build holds millions of long-lived objects
+    (records, triples, rows), and each full collection walks them all: about 5 s of rebuilding a
+    10 MB corpus, with no memory given back. Collection resumes as it was when the block ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _cache_path(out_dir: Path, doc_id: str) -> Path:

@@ -68,7 +68,7 @@ def build(
     from extract.documents import list_corpus
     from extract.pipeline import extract_document, fingerprint
 
-    from .build import build_outputs, load_records
+    from .build import build_outputs, gc_paused, load_records
     from .errors import StrictBuildError
     from .io import output_lock
 
@@ -82,7 +82,7 @@ def build(
 
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     extractor = partial(extract_document, data_file=data)
-    with output_lock(out):
+    with output_lock(out), gc_paused():
         try:
             result = load_records(
                 paths, out, extractor, fingerprint(data), progress, jobs=workers, max_bytes=max_bytes, strict=strict

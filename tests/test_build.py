@@ -2,10 +2,11 @@
 
 import shutil
 
+import pytest
 from rdflib import Dataset
 
 from extract.pipeline import extract_document, fingerprint
-from kg.build import build_outputs, load_records
+from kg.build import build_outputs, gc_paused, load_records
 from kg.graph import PREFIX_IRIS, build_dataset, build_graph, entity_iri, graph_iri, trig_text
 from kg.rdfwrite import turtle_lines
 from kg.vocab import GBA
@@ -217,3 +218,20 @@ def test_the_assertions_made_from_the_records_are_those_the_graph_holds(corpus_r
     assert any(
         row.object == str(entity_iri("City", "东莞")) and ("东莞" in row.sentence or "東莞" in row.sentence) for row in located
     )
+
+
+def test_garbage_collection_is_paused_inside_the_build_and_restored_after_it_even_on_error():
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failing build")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
