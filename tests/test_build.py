@@ -224,14 +224,16 @@ def test_garbage_collection_is_paused_inside_the_build_and_restored_after_it_eve
     import gc
 
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), gc_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("a failing build")
-    assert gc.isenabled()
-    gc.disable()
     try:
+        with pytest.raises(RuntimeError), gc_paused():
+            assert not gc.isenabled()
+            made = [[] for _ in range(100)]
+            raise RuntimeError("a failing build")
+        assert gc.isenabled() and gc.get_freeze_count() >= len(made)  # what the block made is left out of collections
+        gc.disable()
         with gc_paused():
             pass
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+        gc.unfreeze()
