@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -180,55 +180,59 @@ def is_document_node(node: Node) -> bool:
     return isinstance(node, URIRef) and str.startswith(node, DOCUMENT_NODES)
 
 
-def _record_triples(record: DocumentRecord, *, full: bool) -> set[Triple]:
-    g: set[Triple] = set()
-    add = g.add
+def _view_rows(record: DocumentRecord) -> Iterator[Triple]:
+    """``view_triples`` one after the other, a triple as often as the record states it."""
     doc = document_iri(record.info.doc_id)
-    add((doc, _TYPE, GBA.Document))
-    add((doc, GBA.documentId, Literal(record.info.doc_id)))
-    if full:
-        add((doc, GBA.path, Literal(record.info.path)))
-        add((doc, GBA.sha256, Literal(record.info.sha256)))
-        add((doc, GBA.script, _literal(record.info.script)))
-        add((doc, GBA.format, _literal(record.info.format)))
-        add((doc, GBA.encoding, _literal(record.info.encoding)))
-        add((doc, _TITLE, Literal(record.info.title)))
+    yield doc, _TYPE, GBA.Document
+    yield doc, GBA.documentId, Literal(record.info.doc_id)
     for entity in record.entities:
         iri = entity_iri(entity.type, entity.canonical)
-        add((iri, _TYPE, term(entity.type)))
-        add((iri, GBA.mentionedIn, doc))
+        yield iri, _TYPE, term(entity.type)
+        yield iri, GBA.mentionedIn, doc
         for lang, label in entity.labels.items():
-            add((iri, _LABEL, _literal(label, lang)))
+            yield iri, _LABEL, _literal(label, lang)
         for alias in entity.aliases:
-            add((iri, _ALT_LABEL, _literal(alias, "zh" if not alias.isascii() else "en")))
+            yield iri, _ALT_LABEL, _literal(alias, "zh" if not alias.isascii() else "en")
         if entity.wikidata:
-            add((iri, _SAME_AS, WD[entity.wikidata]))
+            yield iri, _SAME_AS, WD[entity.wikidata]
+    for r in record.relations:
+        yield entity_iri(*r.subject), term(r.predicate), entity_iri(*r.object)
+
+
+def _record_triples(record: DocumentRecord, *, full: bool) -> set[Triple]:
+    g: set[Triple] = set(_view_rows(record))
+    if not full:
+        return g
+    add = g.add
+    doc = document_iri(record.info.doc_id)
+    add((doc, GBA.path, Literal(record.info.path)))
+    add((doc, GBA.sha256, Literal(record.info.sha256)))
+    add((doc, GBA.script, _literal(record.info.script)))
+    add((doc, GBA.format, _literal(record.info.format)))
+    add((doc, GBA.encoding, _literal(record.info.encoding)))
+    add((doc, _TITLE, Literal(record.info.title)))
     segment = _iri_segment(record.info.doc_id)
-    if full:
-        for m in record.mentions:
-            node = ID[f"mention/{segment}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
-            add((node, _TYPE, GBA.Mention))
-            add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
-            add((node, _DERIVED_FROM, doc))
-            add((node, GBA.surface, _literal(m.surface)))
-            add((node, GBA.startOffset, _literal(m.start)))
-            add((node, GBA.endOffset, _literal(m.end)))
-            add((node, GBA.sentenceIndex, _literal(m.sentence)))
-            add((node, GBA.rule, _literal(m.rule)))
+    for m in record.mentions:
+        node = ID[f"mention/{segment}/{m.start}-{m.end}-{_digest(m.type, m.canonical)[:6]}"]
+        add((node, _TYPE, GBA.Mention))
+        add((node, GBA.denotes, entity_iri(m.type, m.canonical)))
+        add((node, _DERIVED_FROM, doc))
+        add((node, GBA.surface, _literal(m.surface)))
+        add((node, GBA.startOffset, _literal(m.start)))
+        add((node, GBA.endOffset, _literal(m.end)))
+        add((node, GBA.sentenceIndex, _literal(m.sentence)))
+        add((node, GBA.rule, _literal(m.rule)))
     for r in record.relations:
         s, o = entity_iri(*r.subject), entity_iri(*r.object)
         p = term(r.predicate)
-        add((s, p, o))
-        if full:
-            node = _assertion_node(record.info.doc_id, s, p, o, r)
-            add((node, _TYPE, GBA.Assertion))
-            add((node, _SUBJECT, s))
-            add((node, _PREDICATE, p))
-            add((node, _OBJECT, o))
-            _add_evidence(g, node, doc, r)
-    if full:
-        for f in record.facts:
-            _add_fact(g, doc, record.info.doc_id, f)
+        node = _assertion_node(record.info.doc_id, s, p, o, r)
+        add((node, _TYPE, GBA.Assertion))
+        add((node, _SUBJECT, s))
+        add((node, _PREDICATE, p))
+        add((node, _OBJECT, o))
+        _add_evidence(g, node, doc, r)
+    for f in record.facts:
+        _add_fact(g, doc, record.info.doc_id, f)
     return g
 
 
@@ -269,22 +273,20 @@ def stated_in(graph: GraphLike) -> list[Stated]:
 
 def stated_by(records: Iterable[DocumentRecord]) -> list[Stated]:
     """The ``Stated`` rows of the assertions the records' graph holds (``stated_in`` of it), made from
-    the records themselves."""
-    return [
-        Stated(str(s), str(p), str(o), record.info.doc_id, r.evidence, r.start) for record, _, s, p, o, r in _assertions(records)
-    ]
-
-
-def _assertions(records: Iterable[DocumentRecord]) -> Iterator[tuple[DocumentRecord, URIRef, URIRef, URIRef, URIRef, Relation]]:
-    """Each assertion node of the records' graph once, with its record, triple and relation."""
-    seen: set[URIRef] = set()
+    the records themselves: one per assertion node, whose IRI digests the key kept here."""
+    rows: list[Stated] = []
+    seen: set[tuple[object, ...]] = set()
+    predicates: dict[str, str] = {}
     for record in records:
+        doc_id = record.info.doc_id
         for r in record.relations:
-            s, p, o = entity_iri(*r.subject), term(r.predicate), entity_iri(*r.object)
-            node = _assertion_node(record.info.doc_id, s, p, o, r)
-            if node not in seen:
-                seen.add(node)
-                yield record, node, s, p, o, r
+            s, o = entity_iri(*r.subject), entity_iri(*r.object)
+            p = predicates.get(r.predicate) or predicates.setdefault(r.predicate, str(term(r.predicate)))
+            key = (doc_id, s, p, o, r.start, r.end, r.rule)
+            if key not in seen:
+                seen.add(key)
+                rows.append(Stated(str(s), p, str(o), doc_id, r.evidence, r.start))
+    return rows
 
 
 def _assertion_links(stated: Iterable[Stated]) -> Iterator[Triple]:
@@ -292,7 +294,7 @@ def _assertion_links(stated: Iterable[Stated]) -> Iterator[Triple]:
     each document states, without keeping them: one row is one assertion node, here named by its place."""
     predicates: dict[str, URIRef] = {}
     for i, row in enumerate(stated):
-        node = Literal(i)
+        node = cast(Node, i)  # a key summary_triples only compares: an int hashes faster than any term
         yield node, _PREDICATE, predicates.get(row.predicate) or predicates.setdefault(row.predicate, URIRef(row.predicate))
         yield node, _DERIVED_FROM, document_iri(row.doc)
 
@@ -318,7 +320,7 @@ def merged_triples(
     records = list(records)
     index = TripleIndex()
     entities: dict[tuple[str, str], Entity] = {}
-    of_record = view_triples if view else record_triples
+    of_record = _view_rows if view else record_triples
     for record in records:
         for entity in record.entities:
             entities.setdefault(entity.key, entity)
