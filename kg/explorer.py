@@ -18,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import networkx as nx
 from rdflib import SKOS, URIRef
 
@@ -83,9 +84,13 @@ class ExplorerData:
     note: str
 
 
+def _json(data: Any, **_: Any) -> str:
+    """Compact JSON with sorted keys and characters as they are (the page is UTF-8)."""
+    return msgspec.json.encode(data, order="sorted").decode("utf-8")
+
+
 def _json_for_html(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _json(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _evidence(stated: Iterable[Stated]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
@@ -159,16 +164,13 @@ def explorer_data(
         keep = set(ranked[:max_nodes])
         note = f"Showing the top {len(keep)} of {n} entities by {size_by}." if len(keep) < n else f"Showing all {n} entities."
     per_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for s, p, o in relations:
-        if p != "mentionedWith":
-            for e in evidence[(s, p, o)]:
-                per_node[s].append(e)
-                per_node[o].append(e)
-    for s, p, o in relations:
-        if p == "mentionedWith":
-            for e in evidence[(s, p, o)]:
-                per_node[s].append(e)
-                per_node[o].append(e)
+    for co_mentions in (False, True):
+        for s, p, o in relations:
+            if (p == "mentionedWith") is co_mentions and (s in keep or o in keep):
+                items = evidence[(s, p, o)]
+                for v in (s, o):
+                    if v in keep:
+                        per_node[v].extend(items)
     nodes = {}
     for v in sorted(keep):
         a = G.nodes[v]
@@ -240,6 +242,7 @@ def render_explorer(data: ExplorerData, *, seed: int = 0) -> str:
     positions = _layout(order, [(e["from"], e["to"]) for e in data.edges], seed)
     scale = 150 * max(len(order), 1) ** 0.5
     net = Network(height="780px", width="100%", directed=True, cdn_resources="in_line", heading="")
+    net.templateEnv.policies["json.dumps_function"] = _json  # for the template's tojson: json.dumps escaped every character
     values = [data.nodes[v]["measures"][data.size_by] for v in order]
     top = max(values, default=1.0) or 1.0
     for v in order:
