@@ -23,8 +23,8 @@ from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord
 
 from .errors import DocumentError, StrictBuildError
-from .graph import TYPED_PREDICATES, entity_iris, graph_stats, merged_triples, stated_by, term
-from .io import write_atomic
+from .graph import TYPED_PREDICATES, Stated, entity_iris, graph_stats, merged_triples, stated_by, term
+from .io import Beside, write_atomic
 from .parts import (
     DocumentPart,
     MergedText,
@@ -37,7 +37,7 @@ from .parts import (
     store_files,
 )
 from .store import STORE_DIR, StoreLoader, replace_folder, store_is_fresh
-from .triples import GraphLike
+from .triples import GraphLike, TripleIndex
 from .validate import Violation, format_violations, validate_entities
 
 __all__ = ["BuildResult", "Change", "Outputs", "build_outputs", "diff_manifests", "gc_paused", "load_records"]
@@ -262,11 +262,13 @@ def build_outputs(
     parts: dict[str, DocumentPart] | None = None,
     seed: int = 0,
     check_shapes: bool = True,
+    fork: bool = True,
 ) -> Outputs:
     """Write graph.ttl, graph.trig, report.md, centrality.csv, explorer.html and, when the graph breaks
     a SHACL shape, validation.txt; return what was written, what changed and the violations.
     ``parts`` are the documents' parts by document ID (``load_records`` gives them); a record
-    without one has it made here.
+    without one has it made here. With ``fork`` (where the system can), the report and the explorer
+    are made in a forked process while this one writes the graph files and the store.
 
     Everything is first written into a staging folder inside ``out_dir`` and moved into place only
     when all of it is ready, so a build that fails or is interrupted leaves the previous outputs."""
@@ -275,7 +277,7 @@ def build_outputs(
     made = [known.get(record.info.doc_id) or document_part(record) for record in records]
     staging = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
     try:
-        outputs = _write_outputs(records, made, out_dir, staging, seed=seed, check_shapes=check_shapes)
+        outputs = _write_outputs(records, made, out_dir, staging, seed=seed, check_shapes=check_shapes, fork=fork)
         _commit(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -283,12 +285,26 @@ def build_outputs(
     return outputs
 
 
-def _write_outputs(
-    records: list[DocumentRecord], parts: list[DocumentPart], out_dir: Path, staging: Path, *, seed: int, check_shapes: bool
-) -> Outputs:
+def _analysis_files(view: TripleIndex, stated: list[Stated], staging: Path, seed: int) -> list[Path]:
+    """report.md, report.html, centrality.csv, centrality.json and explorer.html, written into ``staging``."""
     from .explorer import write_explorer
     from .report import graph_analysis, write_analysis
 
+    analysis = graph_analysis(view, seed=seed, stated=stated)
+    analysed = write_analysis(analysis, staging)
+    return [*analysed, write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis, stated=stated)]
+
+
+def _write_outputs(
+    records: list[DocumentRecord],
+    parts: list[DocumentPart],
+    out_dir: Path,
+    staging: Path,
+    *,
+    seed: int,
+    check_shapes: bool,
+    fork: bool,
+) -> Outputs:
     previous = None
     manifest_path = out_dir / MANIFEST
     if manifest_path.is_file():
@@ -302,6 +318,7 @@ def _write_outputs(
     with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
         stated = stated_by(records)
         view = merged_triples(records, view=True, stated=stated)
+        analysed = Beside(partial(_analysis_files, view, stated, staging, seed), fork=fork)  # before the store's threads start
         merged = MergedText(view, parts)
         del parts
         old_store = out_dir / STORE_DIR
@@ -319,10 +336,7 @@ def _write_outputs(
         manifest = _manifest(view)
         found = [v for part in merged.parts for v in part.violations]
         violations = sorted({*validate_entities(view), *found}) if check_shapes else []
-        analysis = graph_analysis(view, seed=seed, stated=stated)
-        analysed = write_analysis(analysis, staging)
-        explorer = write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis, stated=stated)
-        written += [loader.finish(store_files(merged)), *analysed, explorer]
+        written += [loader.finish(store_files(merged)), *analysed.result()]
     if violations:
         written.insert(2, write_atomic(staging / "validation.txt", format_violations(violations, limit=len(violations)) + "\n"))
     write_atomic(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True))

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
 
-from .errors import OutputLockedError
+from .errors import GbaKgError, OutputLockedError
+
+_T = TypeVar("_T")
 
 LOCK_FILE = ".lock"
 
-__all__ = ["output_lock", "write_atomic"]
+__all__ = ["Beside", "output_lock", "write_atomic"]
 
 
 def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
@@ -61,3 +64,59 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
         yield path
     finally:
         os.close(fd)
+
+
+class Beside(Generic[_T]):
+    """``work()`` run in a forked process while the caller goes on; ``result()`` waits for its value
+    or raises its exception. Without ``fork``, or where processes cannot fork, it runs at once in
+    this one. The child shares the caller's memory as it was at the fork (nothing is pickled but
+    the outcome), so fork before starting threads."""
+
+    def __init__(self, work: Callable[[], _T], *, fork: bool = True) -> None:
+        import multiprocessing
+
+        self._outcome: tuple[bool, Any] | None = None
+        self._process: Any = None
+        if not fork or "fork" not in multiprocessing.get_all_start_methods():
+            self._outcome = _outcome(work)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_outcome, args=(work, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> _T:
+        if self._outcome is None:
+            try:
+                self._outcome = self._receive.recv()
+            except EOFError:
+                self._process.join()
+                self._outcome = (False, GbaKgError(f"a forked build process ended with exit code {self._process.exitcode}"))
+            finally:
+                self._receive.close()
+                self._process.join()
+        ok, value = cast(tuple[bool, Any], self._outcome)
+        if not ok:
+            raise value
+        return cast(_T, value)
+
+
+def _outcome(work: Callable[[], Any]) -> tuple[bool, Any]:
+    try:
+        return True, work()
+    except Exception as err:  # handed to the caller of Beside.result
+        return False, err
+
+
+def _send_outcome(work: Callable[[], Any], send: Any) -> None:
+    import pickle
+
+    ok, value = _outcome(work)
+    if not ok:
+        try:
+            pickle.loads(pickle.dumps(value))
+        except Exception:  # an exception that cannot cross processes arrives as its message
+            value = GbaKgError(f"{type(value).__name__}: {value}")
+    send.send((ok, value))
+    send.close()

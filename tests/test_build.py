@@ -237,3 +237,58 @@ def test_garbage_collection_is_paused_inside_the_build_and_restored_after_it_eve
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_work_beside_the_build_runs_in_a_forked_process_and_hands_back_its_value_or_its_error():
+    import os
+
+    from kg.errors import GbaKgError
+    from kg.io import Beside
+
+    assert Beside(os.getpid).result() != os.getpid()
+    assert Beside(os.getpid, fork=False).result() == os.getpid()
+
+    def fails():
+        raise GbaKgError("no explorer today", hint="try tomorrow")
+
+    with pytest.raises(GbaKgError, match="no explorer today") as caught:
+        Beside(fails).result()
+    assert caught.value.hint == "try tomorrow"
+
+    class Unpicklable(Exception):
+        def __init__(self, a, b):
+            super().__init__(f"{a} and {b}")
+
+    def fails_oddly():
+        raise Unpicklable("this", "that")
+
+    with pytest.raises(GbaKgError, match="Unpicklable: this and that"):
+        Beside(fails_oddly).result()
+    with pytest.raises(GbaKgError, match="exit code 3"):
+        Beside(lambda: os._exit(3)).result()
+
+
+def test_the_report_and_explorer_made_in_a_forked_process_are_those_made_in_this_one(corpus_records, tmp_path):
+    forked, here = tmp_path / "forked", tmp_path / "here"
+    build_outputs(corpus_records, forked)
+    build_outputs(corpus_records, here, fork=False)
+    for name in ("report.md", "report.html", "centrality.csv", "centrality.json", "explorer.html", "graph.ttl"):
+        assert (forked / name).read_bytes() == (here / name).read_bytes(), name
+
+
+def test_a_report_failing_in_the_forked_process_fails_the_build_and_keeps_what_was_there(corpus_records, tmp_path, monkeypatch):
+    import kg.explorer
+    from kg.errors import GbaKgError
+
+    out = tmp_path / "out"
+    build_outputs(corpus_records, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise GbaKgError("the explorer broke")
+
+    monkeypatch.setattr(kg.explorer, "write_explorer", broken)
+    with pytest.raises(GbaKgError, match="the explorer broke"):
+        build_outputs(corpus_records[:3], out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
