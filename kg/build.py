@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -130,6 +131,21 @@ def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> tuple[Document
         return cached.record, None
 
 
+_HEADER = re.compile(rb'\{"sha256":"([0-9a-f]+)","fingerprint":"([0-9a-f]+)"')
+
+
+def _maybe_cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> bool:
+    """False when the start of the document's cache entry shows it is missing or stale, without
+    decoding it (``_cached`` decides the rest)."""
+    try:
+        with _cache_path(out_dir, raw.doc_id).open("rb") as fh:
+            head = fh.read(128)
+    except OSError:
+        return False
+    found = _HEADER.match(head)
+    return found is None or (found[1].decode() == raw.sha256 and found[2].decode() == fingerprint)
+
+
 def _cache_entry(raw: RawDocument, fingerprint: str, record: DocumentRecord, part: DocumentPart) -> bytes:
     entry = _CacheEntry(raw.sha256, fingerprint, record, part_version(), msgspec.Raw(encode_part(part)))
     return msgspec.json.encode(entry)
@@ -151,21 +167,40 @@ def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple
     return record, part, _cache_entry(raw, fingerprint, record, part)
 
 
-def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int) -> Iterator[_T]:
-    if jobs <= 1 or len(items) <= 1:
-        yield from map(work, items)
-        return
+def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, beside: bool = False) -> Iterator[_T]:
+    """``work`` of each item, in order: in this process when ``jobs`` <= 1, else in that many spawned
+    processes, which start at once (the caller may go on before reading the results). ``beside``:
+    use a process even for one item, so that the caller's own work runs alongside it."""
+    if jobs <= 1 or not items or (len(items) == 1 and not beside):
+        return map(work, items)
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=get_context("spawn")) as pool:
-        yield from pool.map(work, items, chunksize=max(1, min(8, len(items) // (8 * jobs))))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=get_context("spawn"))
+    try:
+        results = pool.map(work, items, chunksize=max(1, min(8, len(items) // (8 * jobs))))
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    return _closing(results, pool)
+
+
+def _closing(results: Iterator[_T], pool: Any) -> Iterator[_T]:
+    try:
+        yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _extracted(
-    raws: list[RawDocument], extractor: Callable[[RawDocument], DocumentRecord], fingerprint: str, jobs: int
+    raws: list[RawDocument],
+    extractor: Callable[[RawDocument], DocumentRecord],
+    fingerprint: str,
+    jobs: int,
+    *,
+    beside: bool = False,
 ) -> Iterator[tuple[DocumentRecord, DocumentPart, bytes]]:
-    return _in_processes(partial(_extract_for_cache, extractor, fingerprint), raws, jobs)
+    return _in_processes(partial(_extract_for_cache, extractor, fingerprint), raws, jobs, beside=beside)
 
 
 def load_records(
@@ -191,7 +226,7 @@ def load_records(
     if progress is not None:
         items = progress(items)
     todo: list[RawDocument] = []
-    stale: list[tuple[RawDocument, DocumentRecord]] = []
+    candidates: list[RawDocument] = []
     for path in items:
         try:
             raw = read_document(path, max_bytes=max_bytes)
@@ -200,9 +235,18 @@ def load_records(
             continue
         if strict and result.failures:
             continue
+        (candidates if _maybe_cached(out_dir, raw, fingerprint) else todo).append(raw)
+    if strict and result.failures:
+        raise StrictBuildError(
+            f"{len(result.failures)} of {len(paths)} documents failed; nothing was written (--strict)", result.failures
+        )
+    extracted = _extracted(todo, extractor, fingerprint, jobs, beside=bool(candidates))  # runs while the cache is read
+    late: list[RawDocument] = []
+    stale: list[tuple[RawDocument, DocumentRecord]] = []
+    for raw in candidates:
         cached = _cached(out_dir, raw, fingerprint)
         if cached is None:
-            todo.append(raw)
+            late.append(raw)
             continue
         record, part = cached
         result.reused.append(raw.doc_id)
@@ -211,15 +255,13 @@ def load_records(
             stale.append((raw, record))
         else:
             result.parts[raw.doc_id] = part
-    if strict and result.failures:
-        raise StrictBuildError(
-            f"{len(result.failures)} of {len(paths)} documents failed; nothing was written (--strict)", result.failures
-        )
-    for raw, (record, part, cache_entry) in zip(todo, _extracted(todo, extractor, fingerprint, jobs), strict=True):
-        write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
-        result.extracted.append(raw.doc_id)
-        result.records.append(record)
-        result.parts[raw.doc_id] = part
+    for batch in (todo, late):  # late: entries whose start looked current but which do not decode
+        made = extracted if batch is todo else _extracted(late, extractor, fingerprint, jobs)
+        for raw, (record, part, cache_entry) in zip(batch, made, strict=True):
+            write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
+            result.extracted.append(raw.doc_id)
+            result.records.append(record)
+            result.parts[raw.doc_id] = part
     for (raw, _), (_, part, cache_entry) in zip(stale, _in_processes(partial(_remade, fingerprint), stale, jobs), strict=True):
         write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
         result.parts[raw.doc_id] = part

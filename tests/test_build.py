@@ -94,6 +94,17 @@ def test_parallel_extraction_gives_the_same_records_and_bytes(tmp_path):
     assert a == b
     again = load_records(paths, tmp_path / "two", extractor, fingerprint(""), jobs=2)
     assert again.extracted == [] and len(again.reused) == len(paths)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    changed = corpus / paths[2].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n澳门科学馆位于澳门半岛。\n", encoding="utf-8")
+    moved = sorted(corpus.glob("*.txt"))
+    for out in ("one", "two"):  # the cache of the copies: the same documents at new paths are extracted again
+        load_records(moved[:2] + moved[3:], tmp_path / out, extractor, fingerprint(""), jobs=1)
+    beside = load_records(moved, tmp_path / "two", extractor, fingerprint(""), jobs=2)  # one document, in a process
+    alone = load_records(moved, tmp_path / "one", extractor, fingerprint(""), jobs=1)
+    assert beside.extracted == alone.extracted == [changed.stem]
+    assert beside.records == alone.records and beside.parts == alone.parts
 
 
 def test_same_bytes_whatever_the_hash_seed(built_out, tmp_path):
@@ -141,7 +152,7 @@ def test_a_part_made_by_other_code_is_made_again_from_the_cached_record(tmp_path
     entry["part_version"], entry["part"]["named_graph"] = "older", "stale"
     cache.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
 
-    def nothing_extracted(raws, *args):
+    def nothing_extracted(raws, *args, **kwargs):
         assert raws == []
         return iter(())
 
