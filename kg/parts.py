@@ -34,7 +34,16 @@ from .graph import (
     is_document_node,
     record_triples,
 )
-from .rdfwrite import Block, TermWriter, named_graph_text, subject_blocks, trig_from_graphs, turtle_from_blocks
+from .rdfwrite import (
+    GRAPH_INDENT,
+    Block,
+    TermWriter,
+    graph_from_blocks,
+    named_graph_text,
+    subject_blocks,
+    trig_from_graphs,
+    turtle_from_blocks,
+)
 from .summary import SUMMARY_PREDICATES, summary_triples
 from .triples import TripleIndex
 from .validate import SHAPES_FILE, Violation, validate_document
@@ -115,9 +124,12 @@ class MergedText:
         self.parts = sorted(parts, key=lambda part: part.graph_key)
         write = TermWriter(PREFIX_IRIS)
         self.entities = subject_blocks(view.select(_shared), write)
-        self.known = named_graph_text(KNOWN_GRAPH, view.triples((None, GBA.homeCity, None)), write)
         summary = [t for predicate in sorted(SUMMARY_PREDICATES) for t in view.triples((None, predicate, None))]
-        self.summary = named_graph_text(SUMMARY_GRAPH, summary, write)
+        self.graphs = {
+            graph: subject_blocks(triples, write, GRAPH_INDENT)
+            for graph, triples in ((KNOWN_GRAPH, view.triples((None, GBA.homeCity, None))), (SUMMARY_GRAPH, summary))
+        }
+        self.known, self.summary = (graph_from_blocks(write(g), b) if b else "" for g, b in self.graphs.items())
         counts = [t for t in summary if is_document_node(t[0])]
         self.counts = subject_blocks(counts, write)  # documents' entity and fact counts: in their parts' blocks too
         self.used = write.used.union(*(part.prefixes for part in self.parts))
@@ -125,7 +137,10 @@ class MergedText:
     def turtle(self) -> Iterator[str]:
         """graph.ttl: the entities' statements merged in subject order with the documents' own (each
         part's blocks are in subject order already)."""
-        blocks = merge(self.entities, *(part.blocks for part in self.parts))
+        blocks = list(self.entities)
+        for part in self.parts:
+            blocks.extend(part.blocks)
+        blocks.sort()  # sorted runs, merged by the sort in C: faster than heapq.merge of thousands of runs
         return turtle_from_blocks((text for _, text in blocks), PREFIX_IRIS, self.used)
 
     def trig(self) -> Iterator[str]:
@@ -136,22 +151,26 @@ class MergedText:
         return trig_from_graphs((texts[key] for key in sorted(texts)), PREFIX_IRIS, self.used)
 
     @cached_property
-    def shared(self) -> str:
+    def shared(self) -> list[str]:
         """What the store holds beside the documents' named graphs and their copies in the default
-        graph, as TriG: the entities' statements and the documents' counts in the default graph, the
-        known entities' and the summary graphs."""
-        statements = [text for _, text in merge(self.entities, self.counts)]
-        return "".join(turtle_from_blocks(statements, PREFIX_IRIS, PREFIX_IRIS)) + "\n" + self.known + "\n" + self.summary
+        graph, as TriG statements (prefixes left out), one per subject and graph: the entities' and
+        the documents' counts in the default graph, then those of the known entities' and the summary
+        graphs. The store is changed by the statements that differ from the previous build's."""
+        write = TermWriter(PREFIX_IRIS)
+        units = [text for _, text in merge(self.entities, self.counts)]
+        for graph, blocks in self.graphs.items():
+            units += (f"{write(graph)} {{\n{text}}}\n" for _, text in blocks)
+        return units
 
 
-PARTS_FILE, SHARED_FILE = "parts.json", "shared.trig"
+PARTS_FILE, SHARED_FILE = "parts.json", "shared.json"
 
 
 def store_files(merged: MergedText) -> dict[str, str]:
     """The files kept in the store folder beside the database, for the next build to update it:
     the digest of each document's named graph, and the shared quads."""
     digests = {part.graph_key: part.digest for part in merged.parts}
-    return {PARTS_FILE: json.dumps(digests, sort_keys=True), SHARED_FILE: merged.shared}
+    return {PARTS_FILE: json.dumps(digests, sort_keys=True), SHARED_FILE: json.dumps(merged.shared, ensure_ascii=False)}
 
 
 def store_changes(previous: Path, merged: MergedText) -> tuple[list[str], list[DocumentPart]] | None:
@@ -190,11 +209,11 @@ def edit_store(store: Any, previous: Path, merged: MergedText, dropped: list[str
         quads = list(ox.parse(header + part.named_graph, format=ox.RdfFormat.TRIG))
         store.extend(quads)
         store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads if str.startswith(q.subject.value, DOCUMENT_NODES))
-    old = set(ox.parse(path=str(previous / SHARED_FILE), format=ox.RdfFormat.TRIG))
-    new = set(ox.parse(merged.shared, format=ox.RdfFormat.TRIG))
-    for quad in old - new:
+    before = set(json.loads((previous / SHARED_FILE).read_text(encoding="utf-8")))
+    now = set(merged.shared)  # a subject's quads in one graph are one statement: its old one goes, its new one comes
+    for quad in ox.parse(header + "".join(sorted(before - now)), format=ox.RdfFormat.TRIG):
         store.remove(quad)
-    store.extend(new - old)
+    store.extend(ox.parse(header + "".join(sorted(now - before)), format=ox.RdfFormat.TRIG))
 
 
 def _shared(node: Any) -> bool:

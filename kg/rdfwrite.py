@@ -19,9 +19,11 @@ from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
 
 __all__ = [
+    "GRAPH_INDENT",
     "Block",
     "TermWriter",
     "Triple",
+    "graph_from_blocks",
     "named_graph_text",
     "subject_blocks",
     "trig_from_graphs",
@@ -217,10 +219,18 @@ def turtle_lines(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iter
 
 def named_graph_text(name: URIRef, triples: Iterable[Triple], write: TermWriter) -> str:
     """One named graph in TriG (``name { ... }``), or "" when it holds no triple."""
-    rows = _rows(triples, write)
-    if not rows.rows:
-        return ""
-    return f"{write(name)} {{\n" + "".join(_blocks(rows, "    ")) + "}\n"
+    blocks = subject_blocks(triples, write, GRAPH_INDENT)
+    return graph_from_blocks(write(name), blocks) if blocks else ""
+
+
+GRAPH_INDENT = "    "
+
+
+def graph_from_blocks(name: str, blocks: Iterable[Block]) -> str:
+    """``named_graph_text`` of the graph ``name`` (written) from its statements (``subject_blocks``
+    indented by ``GRAPH_INDENT``)."""
+    texts = [text for _, text in blocks]
+    return f"{name} {{\n" + "\n".join(texts) + "}\n" if texts else ""
 
 
 def trig_from_graphs(texts: Iterable[str], prefixes: Mapping[str, str], used: Iterable[str]) -> Iterator[str]:
