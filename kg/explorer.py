@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .report import Analysis
 
 __all__ = [
+    "CO_MENTIONS_PER_ENTITY",
     "HEADLESS_ARGS",
     "HEADLESS_CHROMIUM",
     "PREDICATE_COLOURS",
@@ -84,6 +85,9 @@ class ExplorerData:
     note: str
 
 
+CO_MENTIONS_PER_ENTITY = 4
+
+
 def _json(data: Any, **_: Any) -> str:
     """Compact JSON with sorted keys and characters as they are (the page is UTF-8)."""
     return msgspec.json.encode(data, order="sorted").decode("utf-8")
@@ -127,10 +131,14 @@ def explorer_data(
     seed: int = 0,
     analysis: Analysis | None = None,
     stated: list[Stated] | None = None,
+    co_mentions_per_entity: int = CO_MENTIONS_PER_ENTITY,
 ) -> ExplorerData:
     """Nodes (labels, aliases, class, city, measures, up to five evidence sentences) and edges (one
     per relation, with its evidence) of the top ``max_nodes`` entities by ``size_by``, or of the
     neighbourhood of ``focus`` within ``hops`` (typed relations and co-occurrence both count).
+    Every typed relation among them is drawn; of their co-mention links (hidden until asked for),
+    at most ``co_mentions_per_entity`` times as many as there are entities, the strongest (most
+    sentences) first: tens of thousands of them make a page too heavy to open.
     ``analysis``, the report's analysis of the same graph (default projection, same seed), lends
     its projected graph and measures instead of computing them again."""
     if size_by not in SIZE_MEASURES:
@@ -164,9 +172,9 @@ def explorer_data(
         keep = set(ranked[:max_nodes])
         note = f"Showing the top {len(keep)} of {n} entities by {size_by}." if len(keep) < n else f"Showing all {n} entities."
     per_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for co_mentions in (False, True):
+    for co_mentioned in (False, True):  # typed relations' evidence first
         for s, p, o in relations:
-            if (p == "mentionedWith") is co_mentions and (s in keep or o in keep):
+            if (p == "mentionedWith") is co_mentioned and (s in keep or o in keep):
                 items = evidence[(s, p, o)]
                 for v in (s, o):
                     if v in keep:
@@ -190,8 +198,15 @@ def explorer_data(
             "measures": {m: round(measures[m][v], 6) for m in SIZE_MEASURES},
             "evidence": [{"doc": e["doc"], "sentence": e["sentence"]} for e in seen],
         }
+    shown = [r for r in relations if r[0] in keep and r[2] in keep]
+    co_mentions = [r for r in shown if r[1] == "mentionedWith"]
+    limit = co_mentions_per_entity * len(keep)
+    if len(co_mentions) > limit:
+        strongest = set(sorted(co_mentions, key=lambda r: (-len(evidence[r]), r))[:limit])
+        shown = [r for r in shown if r[1] != "mentionedWith" or r in strongest]
+        note += f" Co-mention links: the {limit:,} strongest of {len(co_mentions):,}."
     edges = []
-    for i, (s, p, o) in enumerate(r for r in relations if r[0] in keep and r[2] in keep):
+    for i, (s, p, o) in enumerate(shown):
         items = evidence[(s, p, o)]
         edges.append(
             {

@@ -207,3 +207,21 @@ def test_the_report_analysis_lends_the_same_graph_and_measures(corpus_graph):
     assert top["measures"]["pagerank"] == round(max(r["pagerank"] for r in analysis.rows), 6)
     focused = explorer_data(corpus_graph, focus="中国散裂中子源", analysis=analysis)
     assert focused == explorer_data(corpus_graph, focus="中国散裂中子源")
+
+
+def test_co_mention_links_are_capped_to_the_strongest_and_typed_relations_all_stay(corpus_graph):
+    whole = explorer_data(corpus_graph)
+    assert "Co-mention links" not in whole.note  # four per entity: the development corpus stays whole
+    co = [e for e in whole.edges if e["predicate"] == "mentionedWith"]
+    typed = [e for e in whole.edges if e["predicate"] != "mentionedWith"]
+    capped = explorer_data(corpus_graph, co_mentions_per_entity=1)
+    limit = len(capped.nodes)
+    assert limit < len(co)
+    kept = [e for e in capped.edges if e["predicate"] == "mentionedWith"]
+    assert len(kept) == limit and f"the {limit:,} strongest of {len(co):,}" in capped.note
+    weakest_kept = min(e["count"] for e in kept)
+    assert all(e["count"] <= weakest_kept for e in co if (e["from"], e["to"]) not in {(k["from"], k["to"]) for k in kept})
+    assert max(e["count"] for e in co) == max(e["count"] for e in kept)
+    strip = lambda e: {k: v for k, v in e.items() if k != "id"}  # noqa: E731
+    assert [strip(e) for e in capped.edges if e["predicate"] != "mentionedWith"] == [strip(e) for e in typed]
+    assert capped.nodes == whole.nodes
