@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -28,8 +28,8 @@ from .graph import TYPED_PREDICATES, Stated, entity_iris, graph_stats, merged_tr
 from .io import Beside, write_atomic
 from .parts import (
     DocumentPart,
+    DocumentParts,
     MergedText,
-    decode_part,
     document_part,
     edit_store,
     encode_part,
@@ -54,7 +54,7 @@ class BuildResult:
     failures: list[DocumentError]
     extracted: list[str] = field(default_factory=list)  # document IDs re-extracted this time
     reused: list[str] = field(default_factory=list)
-    parts: dict[str, DocumentPart] = field(default_factory=dict)  # by document ID
+    parts: DocumentParts = field(default_factory=DocumentParts)
 
 
 @dataclass
@@ -113,9 +113,9 @@ def _cache_decoder() -> msgspec.json.Decoder[_CacheEntry]:
     return msgspec.json.Decoder(_CacheEntry)
 
 
-def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> tuple[DocumentRecord, DocumentPart | None] | None:
+def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> tuple[DocumentRecord, msgspec.Raw | None] | None:
     """The cached record of a document unchanged since it was extracted by the same extractor, with
-    its part when that was made by the same code (else None: the part is made again)."""
+    its part, undecoded, when that was made by the same code (else None: the part is made again)."""
     cache = _cache_path(out_dir, raw.doc_id)
     try:
         cached = _cache_decoder().decode(cache.read_bytes())
@@ -123,12 +123,7 @@ def _cached(out_dir: Path, raw: RawDocument, fingerprint: str) -> tuple[Document
         return None
     if cached.sha256 != raw.sha256 or cached.fingerprint != fingerprint or cached.record.info.path != raw.path:
         return None
-    if cached.part_version != part_version():
-        return cached.record, None
-    try:
-        return cached.record, decode_part(cached.part)
-    except ValueError:
-        return cached.record, None
+    return cached.record, cached.part if cached.part_version == part_version() else None
 
 
 _HEADER = re.compile(rb'\{"sha256":"([0-9a-f]+)","fingerprint":"([0-9a-f]+)"')
@@ -248,13 +243,13 @@ def load_records(
         if cached is None:
             late.append(raw)
             continue
-        record, part = cached
+        record, encoded = cached
         result.reused.append(raw.doc_id)
         result.records.append(record)
-        if part is None:  # made by other code: made again from the record
+        if encoded is None:  # made by other code: made again from the record
             stale.append((raw, record))
         else:
-            result.parts[raw.doc_id] = part
+            result.parts[raw.doc_id] = encoded
     for batch in (todo, late):  # late: entries whose start looked current but which do not decode
         made = extracted if batch is todo else _extracted(late, extractor, fingerprint, jobs)
         for raw, (record, part, cache_entry) in zip(batch, made, strict=True):
@@ -301,7 +296,7 @@ def build_outputs(
     records: list[DocumentRecord],
     out_dir: Path,
     *,
-    parts: dict[str, DocumentPart] | None = None,
+    parts: Mapping[str, DocumentPart] | None = None,
     seed: int = 0,
     check_shapes: bool = True,
     fork: bool = True,
@@ -315,11 +310,9 @@ def build_outputs(
     Everything is first written into a staging folder inside ``out_dir`` and moved into place only
     when all of it is ready, so a build that fails or is interrupted leaves the previous outputs."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    known = parts or {}
-    made = [known.get(record.info.doc_id) or document_part(record) for record in records]
     staging = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
     try:
-        outputs = _write_outputs(records, made, out_dir, staging, seed=seed, check_shapes=check_shapes, fork=fork)
+        outputs = _write_outputs(records, parts or {}, out_dir, staging, seed=seed, check_shapes=check_shapes, fork=fork)
         _commit(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -337,9 +330,18 @@ def _analysis_files(view: TripleIndex, stated: list[Stated], staging: Path, seed
     return [*analysed, write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis, stated=stated)]
 
 
+def _part(parts: Mapping[str, DocumentPart], record: DocumentRecord) -> DocumentPart:
+    """The document's part, made here when there is none or the cached one does not decode."""
+    try:
+        part = parts.get(record.info.doc_id)
+    except ValueError:
+        part = None
+    return part or document_part(record)
+
+
 def _write_outputs(
     records: list[DocumentRecord],
-    parts: list[DocumentPart],
+    parts: Mapping[str, DocumentPart],
     out_dir: Path,
     staging: Path,
     *,
@@ -361,8 +363,7 @@ def _write_outputs(
         stated = stated_by(records)
         view = merged_triples(records, view=True, stated=stated)
         analysed = Beside(partial(_analysis_files, view, stated, staging, seed), fork=fork)  # before the store's threads start
-        merged = MergedText(view, parts)
-        del parts
+        merged = MergedText(view, (_part(parts, record) for record in records))
         old_store = out_dir / STORE_DIR
         fresh = store_is_fresh(old_store, [out_dir / "graph.ttl", out_dir / "graph.trig"])
         changes = store_changes(old_store, merged) if fresh else None

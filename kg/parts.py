@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from heapq import merge
@@ -52,6 +52,7 @@ from .vocabgen import ONTOLOGY_FILE
 
 __all__ = [
     "DocumentPart",
+    "DocumentParts",
     "MergedText",
     "decode_part",
     "document_part",
@@ -114,6 +115,30 @@ def decode_part(data: bytes) -> DocumentPart:
         return msgspec.json.decode(data, type=DocumentPart)
     except msgspec.MsgspecError as err:
         raise ValueError(f"not a cached part: {err}") from None
+
+
+class DocumentParts(Mapping[str, DocumentPart]):
+    """Parts by document ID. A part read from the build cache is kept as its JSON until it is first
+    looked up (a rebuild decodes them after the report's process has forked); reading one that
+    does not decode raises ``ValueError``."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, DocumentPart | msgspec.Raw] = {}
+
+    def __setitem__(self, doc_id: str, part: DocumentPart | msgspec.Raw) -> None:
+        self._parts[doc_id] = part
+
+    def __getitem__(self, doc_id: str) -> DocumentPart:
+        part = self._parts[doc_id]
+        if isinstance(part, msgspec.Raw):
+            part = self._parts[doc_id] = decode_part(part)
+        return part
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
 
 
 class MergedText:

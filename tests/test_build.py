@@ -163,12 +163,13 @@ def test_a_part_made_by_other_code_is_made_again_from_the_cached_record(tmp_path
     assert json.loads(cache.read_text(encoding="utf-8"))["part_version"] != "older"
 
 
-def test_a_cache_entry_that_does_not_decode_is_extracted_again_and_a_part_that_does_not_is_remade(tmp_path):
+def test_a_cache_entry_that_does_not_decode_is_extracted_again_and_a_part_that_does_not_is_made_again(tmp_path):
     import json
 
     out = tmp_path / "out"
     paths = sorted(CORPUS.glob("*.txt"))[:3]
     first = load_records(paths, out, extract_document, fingerprint())
+    build_outputs(first.records, tmp_path / "whole", parts=first.parts)
     broken, old_part = (out / ".cache" / f"{p.stem}.json" for p in paths[:2])
     broken.write_text(broken.read_text(encoding="utf-8")[:-40], encoding="utf-8")
     entry = json.loads(old_part.read_text(encoding="utf-8"))
@@ -177,9 +178,12 @@ def test_a_cache_entry_that_does_not_decode_is_extracted_again_and_a_part_that_d
     old_part.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     again = load_records(paths, out, extract_document, fingerprint())
     assert again.extracted == [paths[0].stem] and sorted(again.reused) == [p.stem for p in paths[1:]]
-    assert again.records == first.records and again.parts == first.parts
-    rewritten = json.loads(old_part.read_text(encoding="utf-8"))["part"]
-    assert "keys" not in rewritten and rewritten["blocks"][0] == list(first.parts[paths[1].stem].blocks[0])
+    assert again.records == first.records and again.parts[paths[2].stem] == first.parts[paths[2].stem]
+    with pytest.raises(ValueError, match="not a cached part"):  # decoded when first read
+        again.parts[paths[1].stem]
+    build_outputs(again.records, out, parts=again.parts)  # made again from the record
+    for name in ("graph.ttl", "graph.trig"):
+        assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
 
 
 def _quads(store):
