@@ -320,14 +320,16 @@ def build_outputs(
     return outputs
 
 
-def _analysis_files(view: TripleIndex, stated: list[Stated], staging: Path, seed: int) -> list[Path]:
-    """report.md, report.html, centrality.csv, centrality.json and explorer.html, written into ``staging``."""
+def _analysis_files(view: TripleIndex, stated: list[Stated], staging: Path, seed: int, fork: bool) -> list[Path]:
+    """report.md, report.html, centrality.csv, centrality.json and explorer.html, written into
+    ``staging``; with ``fork``, the report's files in a forked process while this one makes the explorer."""
     from .explorer import write_explorer
     from .report import graph_analysis, write_analysis
 
     analysis = graph_analysis(view, seed=seed, stated=stated)
-    analysed = write_analysis(analysis, staging)
-    return [*analysed, write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis, stated=stated)]
+    report = Beside(partial(write_analysis, analysis, staging), fork=fork)  # its charts take a second
+    explorer = write_explorer(view, staging / "explorer.html", seed=seed, analysis=analysis, stated=stated)
+    return [*report.result(), explorer]
 
 
 def _part(parts: Mapping[str, DocumentPart], record: DocumentRecord) -> DocumentPart:
@@ -362,7 +364,7 @@ def _write_outputs(
     with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
         stated = stated_by(records)
         view = merged_triples(records, view=True, stated=stated)
-        analysed = Beside(partial(_analysis_files, view, stated, staging, seed), fork=fork)  # before the store's threads start
+        analysed = Beside(partial(_analysis_files, view, stated, staging, seed, fork), fork=fork)  # before the store's threads
         merged = MergedText(view, (_part(parts, record) for record in records))
         old_store = out_dir / STORE_DIR
         fresh = store_is_fresh(old_store, [out_dir / "graph.ttl", out_dir / "graph.trig"])

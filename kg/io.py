@@ -82,7 +82,7 @@ class Beside(Generic[_T]):
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_outcome, args=(work, send), daemon=True)
+        self._process = context.Process(target=_send_outcome, args=(work, send))  # not a daemon: it may fork too
         self._process.start()
         send.close()
 
