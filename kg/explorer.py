@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 import networkx as nx
@@ -97,14 +97,20 @@ def _json_for_html(data: Any) -> str:
     return _json(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _evidence(stated: Iterable[Stated]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+class _Evidence(NamedTuple):
+    doc: str
+    start: int
+    sentence: str
+
+
+def _evidence(stated: Iterable[Stated]) -> dict[tuple[str, str, str], list[_Evidence]]:
+    """The evidence of each relation (subject, predicate name, object), by document and offset."""
+    found: dict[tuple[str, str, str], list[_Evidence]] = defaultdict(list)
+    cut = len(_NS)
     for row in stated:
-        found[(row.subject, row.predicate[len(_NS) :], row.object)].append(
-            {"doc": row.doc, "sentence": row.sentence, "start": row.start}
-        )
+        found[(row.subject, row.predicate[cut:], row.object)].append(_Evidence(row.doc, row.start, row.sentence))
     for items in found.values():
-        items.sort(key=lambda e: (e["doc"], e["start"], e["sentence"]))
+        items.sort()
     return found
 
 
@@ -171,7 +177,7 @@ def explorer_data(
         ranked = sorted(G, key=lambda v: (-measures[size_by][v], v))
         keep = set(ranked[:max_nodes])
         note = f"Showing the top {len(keep)} of {n} entities by {size_by}." if len(keep) < n else f"Showing all {n} entities."
-    per_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    per_node: dict[str, list[_Evidence]] = defaultdict(list)
     for co_mentioned in (False, True):  # typed relations' evidence first
         for s, p, o in relations:
             if (p == "mentionedWith") is co_mentioned and (s in keep or o in keep):
@@ -182,9 +188,9 @@ def explorer_data(
     nodes = {}
     for v in sorted(keep):
         a = G.nodes[v]
-        seen: list[dict[str, Any]] = []
+        seen: list[_Evidence] = []
         for e in per_node.get(v, []):
-            if all(e["sentence"] != x["sentence"] for x in seen):
+            if all(e.sentence != x.sentence for x in seen):
                 seen.append(e)
             if len(seen) == 5:
                 break
@@ -196,7 +202,7 @@ def explorer_data(
             "city": a["city"],
             "documents": a["docs"],
             "measures": {m: round(measures[m][v], 6) for m in SIZE_MEASURES},
-            "evidence": [{"doc": e["doc"], "sentence": e["sentence"]} for e in seen],
+            "evidence": [{"doc": e.doc, "sentence": e.sentence} for e in seen],
         }
     shown = [r for r in relations if r[0] in keep and r[2] in keep]
     co_mentions = [r for r in shown if r[1] == "mentionedWith"]
@@ -215,7 +221,7 @@ def explorer_data(
                 "to": o,
                 "predicate": p,
                 "count": len(items),
-                "evidence": [{"doc": e["doc"], "sentence": e["sentence"]} for e in items[:3]],
+                "evidence": [{"doc": e.doc, "sentence": e.sentence} for e in items[:3]],
             }
         )
     return ExplorerData(nodes, edges, n, size_by, note)
