@@ -24,7 +24,7 @@ from extract.documents import DEFAULT_MAX_BYTES, RawDocument, read_document
 from extract.records import DocumentRecord
 
 from .errors import DocumentError, StrictBuildError
-from .graph import TYPED_PREDICATES, Stated, entity_iris, graph_stats, merged_triples, stated_by, term
+from .graph import TYPED_PREDICATES, Stated, add_summary, entity_iris, graph_stats, merged_triples, stated_by, term
 from .io import Beside, write_atomic
 from .parts import (
     DocumentPart,
@@ -363,8 +363,9 @@ def _write_outputs(
     shutil.rmtree(out_dir / CACHE_DIR / "shacl", ignore_errors=True)  # validation by cached parts, before 2026-12
     with StoreLoader(staging) as loader:  # the store is filled beside the writing that follows
         stated = stated_by(records)
-        view = merged_triples(records, view=True, stated=stated)
+        view = merged_triples(records, view=True, stated=stated, summarised=False)
         analysed = Beside(partial(_analysis_files, view, stated, staging, seed, fork), fork=fork)  # before the store's threads
+        add_summary(view, stated)  # after the fork: the report and the explorer read no summary triple
         merged = MergedText(view, (_part(parts, record) for record in records))
         old_store = out_dir / STORE_DIR
         fresh = store_is_fresh(old_store, [out_dir / "graph.ttl", out_dir / "graph.trig"])

@@ -40,6 +40,7 @@ __all__ = [
     "TYPED_PREDICATES",
     "WD",
     "Stated",
+    "add_summary",
     "build_dataset",
     "build_graph",
     "decimal_literal",
@@ -311,12 +312,14 @@ def merged_triples(
     triples_of: Mapping[str, set[Triple]] | None = None,
     view: bool = False,
     stated: list[Stated] | None = None,
+    summarised: bool = True,
 ) -> TripleIndex:
     """The merged graph of the given documents' records as a ``TripleIndex``; ``home_cities=False``
     leaves out what is not stated by the documents themselves (home cities from the data file, and
     the summary triples); ``view=True`` merges only their ``view_triples``, with the same home
     cities and summary triples (the assertions, which the view leaves to ``stated_by``, are read
-    for the documents' fact counts; pass ``stated`` if made already)."""
+    for the documents' fact counts; pass ``stated`` if made already). ``summarised=False`` leaves
+    the summary triples to a later ``add_summary``."""
     records = list(records)
     index = TripleIndex()
     entities: dict[tuple[str, str], Entity] = {}
@@ -328,10 +331,14 @@ def merged_triples(
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
             index.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
-    if home_cities:
-        links = _assertion_links(stated_by(records) if stated is None else stated) if view else ()
-        index.update(summary_triples(chain(index, links)))
+    if home_cities and summarised:
+        add_summary(index, (stated_by(records) if stated is None else stated) if view else None)
     return index
+
+
+def add_summary(index: TripleIndex, stated: Iterable[Stated] | None = None) -> None:
+    """Add ``summary_triples`` to a merged graph; for a view, ``stated`` are its assertions' rows."""
+    index.update(summary_triples(chain(index, _assertion_links(stated) if stated is not None else ())))
 
 
 def build_graph(
