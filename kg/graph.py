@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
@@ -181,15 +181,22 @@ def is_document_node(node: Node) -> bool:
     return isinstance(node, URIRef) and str.startswith(node, DOCUMENT_NODES)
 
 
-def _view_rows(record: DocumentRecord) -> Iterator[Triple]:
-    """``view_triples`` one after the other, a triple as often as the record states it."""
+def _view_rows(record: DocumentRecord, seen: set[Hashable] | None = None) -> Iterator[Triple]:
+    """``view_triples`` one after the other. With ``seen`` (shared between records), what an earlier
+    record stated already is left out, checked on the record's strings (hashing rdflib terms is a
+    Python call each time)."""
     doc = document_iri(record.info.doc_id)
     yield doc, _TYPE, GBA.Document
     yield doc, GBA.documentId, Literal(record.info.doc_id)
     for entity in record.entities:
         iri = entity_iri(entity.type, entity.canonical)
-        yield iri, _TYPE, term(entity.type)
         yield iri, GBA.mentionedIn, doc
+        if seen is not None:
+            key = (entity.type, entity.canonical, *entity.labels.items(), entity.aliases, entity.wikidata)
+            if key in seen:
+                continue
+            seen.add(key)
+        yield iri, _TYPE, term(entity.type)
         for lang, label in entity.labels.items():
             yield iri, _LABEL, _literal(label, lang)
         for alias in entity.aliases:
@@ -197,6 +204,11 @@ def _view_rows(record: DocumentRecord) -> Iterator[Triple]:
         if entity.wikidata:
             yield iri, _SAME_AS, WD[entity.wikidata]
     for r in record.relations:
+        if seen is not None:
+            key = (r.subject, r.predicate, r.object)
+            if key in seen:
+                continue
+            seen.add(key)
         yield entity_iri(*r.subject), term(r.predicate), entity_iri(*r.object)
 
 
@@ -323,11 +335,14 @@ def merged_triples(
     records = list(records)
     index = TripleIndex()
     entities: dict[tuple[str, str], Entity] = {}
-    of_record = _view_rows if view else record_triples
+    seen: set[Hashable] = set()
     for record in records:
         for entity in record.entities:
             entities.setdefault(entity.key, entity)
-        index.update(triples_of[record.info.doc_id] if triples_of is not None else of_record(record))
+        if triples_of is not None:
+            index.update(triples_of[record.info.doc_id])
+        else:
+            index.update(_view_rows(record, seen) if view else record_triples(record))
     for (etype, _), entity in entities.items():
         if home_cities and entity.city and ("City", entity.city) in entities:
             index.add((entity_iri(etype, entity.canonical), GBA.homeCity, entity_iri("City", entity.city)))
