@@ -307,3 +307,20 @@ def test_a_report_failing_in_the_forked_process_fails_the_build_and_keeps_what_w
         build_outputs(corpus_records[:3], out)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_a_reused_record_decodes_its_sentences_and_mentions_only_when_read(tmp_path):
+    from dataclasses import replace
+
+    import msgspec
+
+    paths = sorted(CORPUS.glob("*.txt"))[:2]
+    first = load_records(paths, tmp_path, extract_document, fingerprint())
+    again = load_records(paths, tmp_path, extract_document, fingerprint())
+    reused, extracted = again.records[0], first.records[0]
+    assert isinstance(reused._sentences, msgspec.Raw) and isinstance(reused._mentions, msgspec.Raw)
+    assert reused.entities == extracted.entities and reused.relations == extracted.relations
+    assert isinstance(reused._sentences, msgspec.Raw)  # reading the rest decodes nothing
+    assert reused.sentences == extracted.sentences and reused.mentions == extracted.mentions
+    assert reused == extracted and extracted == reused and reused != first.records[1]
+    assert replace(reused, mentions=[]) != extracted and replace(reused, mentions=[]).sentences == extracted.sentences
