@@ -445,6 +445,7 @@ def _write_outputs(
         written = [write_atomic(staging / "graph.ttl", merged.turtle()), trig]
         if changes is None:
             loader.load(written[0], in_pieces=True)
+            loader.compact()
         manifest = _manifest(view)
         found = [v for part in merged.parts for v in part.violations]
         violations = sorted({*validate_entities(view), *found}) if check_shapes else []

@@ -147,6 +147,16 @@ class StoreLoader:
         except SyntaxError as err:
             raise _syntax_error(source, err) from None
 
+    def compact(self) -> None:
+        """Compact the store once the loads submitted so far are done, in the same thread. After a bulk
+        load the store's database is left to compact itself in the background of whichever process
+        opens it next: the next rebuild's, which it slowed by about 2 s of 9 on the 10 MB corpus."""
+        self.pending.append(self.pool.submit(self._compact))
+
+    def _compact(self) -> None:
+        if self.store is not None:
+            self.store.optimize()
+
     def finish(self, files: dict[str, str] | None = None) -> Path:
         """Wait for the store, write ``files`` (name: text) beside it, stamp it and put it in place."""
         for job in self.pending:

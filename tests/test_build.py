@@ -324,3 +324,21 @@ def test_a_reused_record_decodes_its_sentences_and_mentions_only_when_read(tmp_p
     assert reused.sentences == extracted.sentences and reused.mentions == extracted.mentions
     assert reused == extracted and extracted == reused and reused != first.records[1]
     assert replace(reused, mentions=[]) != extracted and replace(reused, mentions=[]).sentences == extracted.sentences
+
+
+def test_a_store_loaded_anew_is_compacted_once_and_one_changed_in_place_is_not(corpus_records, tmp_path, monkeypatch):
+    from kg.store import StoreLoader
+
+    compacted = []
+    original = StoreLoader._compact
+
+    def counted(self):
+        compacted.append(self.store is not None)
+        original(self)
+
+    monkeypatch.setattr(StoreLoader, "_compact", counted)
+    out = tmp_path / "out"
+    build_outputs(corpus_records, out)
+    assert compacted == [True]
+    build_outputs(corpus_records[:-1], out)  # one document fewer: the store is changed, not loaded
+    assert compacted == [True]
