@@ -131,37 +131,38 @@ class _CacheHead:
     part: msgspec.Raw
 
 
+class _DecodedOnRead:
+    """A field kept as its JSON (``msgspec.Raw``) until first read, then decoded as ``kind``."""
+
+    def __init__(self, kind: Any) -> None:
+        self.kind = kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, record: Any, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        value = record.__dict__[self.slot]
+        if isinstance(value, msgspec.Raw):
+            value = record.__dict__[self.slot] = msgspec.json.decode(value, type=self.kind)
+        return value
+
+    def __set__(self, record: Any, value: Any) -> None:
+        record.__dict__[self.slot] = value
+
+
 class _CachedRecord(DocumentRecord):
     """A cached record whose sentences and mentions are decoded when first read: a rebuild reads
     neither for a document whose part is cached (they were 40 % of decoding the cache)."""
 
-    _sentences: list[Sentence] | msgspec.Raw
-    _mentions: list[Mention] | msgspec.Raw
+    sentences = _DecodedOnRead(list[Sentence])  # type: ignore[assignment]
+    mentions = _DecodedOnRead(list[Mention])  # type: ignore[assignment]
 
     @classmethod
     def of(cls, core: _CachedCore) -> _CachedRecord:
-        encoded: Any = (core.sentences, core.mentions)  # the setters below keep them encoded
-        return cls(core.info, *encoded, core.entities, core.relations, core.facts)  # type: ignore[call-arg]  # the fields are properties here
-
-    @property  # type: ignore[override]
-    def sentences(self) -> list[Sentence]:
-        if isinstance(self._sentences, msgspec.Raw):
-            self._sentences = msgspec.json.decode(self._sentences, type=list[Sentence])
-        return self._sentences
-
-    @sentences.setter
-    def sentences(self, value: list[Sentence] | msgspec.Raw) -> None:
-        self._sentences = value
-
-    @property  # type: ignore[override]
-    def mentions(self) -> list[Mention]:
-        if isinstance(self._mentions, msgspec.Raw):
-            self._mentions = msgspec.json.decode(self._mentions, type=list[Mention])
-        return self._mentions
-
-    @mentions.setter
-    def mentions(self, value: list[Mention] | msgspec.Raw) -> None:
-        self._mentions = value
+        encoded: Any = (core.sentences, core.mentions)  # kept encoded by the fields' descriptors
+        return cls(core.info, *encoded, core.entities, core.relations, core.facts)  # type: ignore[call-arg]  # fields are descriptors here
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DocumentRecord):
