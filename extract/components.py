@@ -116,31 +116,45 @@ def _offsets(doc: Doc) -> TokenOffsets:
 
 
 def entities(doc: Doc) -> list[Aligned]:
-    """``doc.ents`` as plain records, read from the token array (the ``doc.ents`` getter makes a
-    Token for every token of the Doc on each read); kept in ``doc._.gbakg`` until the array changes."""
+    """``doc.ents`` as plain records: as ``set_entities`` wrote them, else read from the token array
+    (the ``doc.ents`` getter makes a Token for every token of the Doc on each read)."""
     import numpy as np
     from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
 
+    written: list[Aligned] | None = _state(doc).get("entities")
+    if written is not None:
+        return list(written)
     if not len(doc):
         return []
     table = doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]).reshape(-1, 4)
-    state = _state(doc)
-    key = table.tobytes()
-    cached = state.get("entities")
-    if cached is not None and cached[0] == key:
-        return list(cached[1])
     iob = table[:, 0]
     starts = np.flatnonzero(iob == 3)
     outside = np.append(np.flatnonzero(iob != 1), len(doc))
     ends = outside[np.searchsorted(outside, starts, side="right")]
     offsets, strings = _offsets(doc), doc.vocab.strings
     columns = (starts.tolist(), ends.tolist(), *(table[starts, k].tolist() for k in (1, 2, 3)))
-    found = [
+    return [
         Aligned(s, e, offsets.idx[s], offsets.ends[e - 1], strings[label], strings[kb], strings[rule])
         for s, e, label, kb, rule in zip(*columns, strict=True)
     ]
-    state["entities"] = (key, found)
-    return list(found)
+
+
+def set_entities(doc: Doc, chosen: list[Aligned]) -> None:
+    """Write non-overlapping mentions, sorted by start, as ``doc.ents`` (label, kb_id, and the rule as
+    the span id) in one array write, and keep them for ``entities``. A component that changes
+    ``doc.ents`` otherwise must drop ``doc._.gbakg["entities"]``."""
+    import numpy as np
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
+
+    table = np.zeros((len(doc), 4), dtype=np.uint64)
+    table[:, 0] = 2  # O: outside every entity
+    add = doc.vocab.strings.add
+    for c in chosen:
+        table[c.start, 0] = 3  # B
+        table[c.start + 1 : c.end, 0] = 1  # I
+        table[c.start : c.end, 1:] = (add(c.label), add(c.kb_id), add(c.rule))
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID], table)  # type: ignore[arg-type]
+    _state(doc)["entities"] = list(chosen)
 
 
 def candidates(doc: Doc) -> list[Aligned]:
@@ -363,7 +377,7 @@ class Resolver:
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen += self._defined_aliases(text, offsets, chosen, taken)
         chosen.sort(key=lambda c: c.start)
-        doc.ents = [Span(doc, c.start, c.end, label=c.label, kb_id=c.kb_id, span_id=c.rule) for c in chosen]
+        set_entities(doc, chosen)
         members = []
         for _cluster, parts in _state(doc).get("clusters", []):
             for start, end, part in parts:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .documents import RawDocument, read_document
-from .known import DEFAULT_DATA_FILE, load_known
-from .normalise import detect_script, fold, repair, to_traditional
+from .known import DEFAULT_DATA_FILE, KnownEntity, load_known
+from .normalise import detect_script, fold, repair, to_traditional_all
 from .records import DocumentInfo, DocumentRecord, Entity, Fact, Mention, Relation, Sentence
 
 __all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths", "fingerprint", "slices_surface"]
@@ -35,6 +35,11 @@ def build_nlp(data_file: str = "") -> Any:
     return nlp
 
 
+@lru_cache(maxsize=4)
+def _known_by_key(data_file: str) -> dict[tuple[str, str], KnownEntity]:
+    return {(k.type, k.canonical): k for k in load_known(data_file)}
+
+
 def slices_surface(raw_slice: str, surface: str) -> bool:
     r"""Whether a raw-text slice is the surface form as written, but for whitespace and line breaks.
 
@@ -57,7 +62,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     clean = repair(raw.text)
     folded = fold(clean.text)
     doc = nlp.make_doc(folded)
-    script = detect_script(raw.text)
+    script = detect_script(clean.text, folded)
     doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script, "text": folded}
     from .components import MEMBERS, Aligned
     from .components import entities as resolved_entities
@@ -88,23 +93,23 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         mentions.append(Mention(span.kb_id, span.label, written, start, end, sentence_of(s), span.rule))
     mentions.sort(key=lambda m: (m.start, m.end, m.type, m.canonical))
 
-    known = {(k.type, k.canonical): k for k in load_known(data_file or DEFAULT_DATA_FILE)}
+    known = _known_by_key(data_file or DEFAULT_DATA_FILE)
     surfaces: dict[tuple[str, str], set[str]] = {}
     for m in mentions:
         surfaces.setdefault((m.type, m.canonical), set()).add(m.surface)
+    traditional = dict(zip(surfaces, to_traditional_all([canonical for _, canonical in surfaces]), strict=True))
     entities = {}
-    for m in mentions:
-        if (m.type, m.canonical) in entities:
-            continue
-        fact = known.get((m.type, m.canonical))
-        labels = {"zh-Hans": m.canonical, "zh-Hant": to_traditional(m.canonical)}
+    for key, spellings in surfaces.items():
+        etype, canonical = key
+        fact = known.get(key)
+        labels = {"zh-Hans": canonical, "zh-Hant": traditional[key]}
         if fact and fact.english:
             labels["en"] = fact.english[0]
-        entities[(m.type, m.canonical)] = Entity(
-            canonical=m.canonical,
-            type=m.type,
+        entities[key] = Entity(
+            canonical=canonical,
+            type=etype,
             labels=labels,
-            aliases=tuple(sorted(surfaces[(m.type, m.canonical)] - {m.canonical})),
+            aliases=tuple(sorted(spellings - {canonical})),
             wikidata=fact.wikidata if fact else "",
             city=fact.city if fact else "",
         )
@@ -123,7 +128,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
                 sentence=index,
                 start=rs,
                 end=re_,
-                evidence=surface(s, e),
+                evidence=sentences[index].text,
                 rule=f.rule,
                 confidence=f.confidence,
             )
@@ -131,14 +136,14 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     keys_of: dict[int, set[tuple[str, str]]] = {}
     for m in mentions:
         keys_of.setdefault(m.sentence, set()).add((m.type, m.canonical))
-    for index, (s, e) in enumerate(state["sentences"]):
+    for index in range(len(bounds)):
         if index not in keys_of:
             continue
         keys = sorted(keys_of[index])
-        rs, re_ = clean.raw_span(s, e)
+        rs, re_, evidence = sentences[index].start, sentences[index].end, sentences[index].text
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
-                relations.append(Relation(a, "mentionedWith", b, index, rs, re_, surface(s, e), "mentionedWith.sentence.v0", 1.0))
+                relations.append(Relation(a, "mentionedWith", b, index, rs, re_, evidence, "mentionedWith.sentence.v0", 1.0))
     relations = sorted(set(relations), key=lambda r: (r.sentence, r.subject, r.predicate, r.object, r.rule))
 
     facts = []
@@ -161,7 +166,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
                 index,
                 rs,
                 re_,
-                surface(s, e),
+                sentences[index].text,
                 q.rule,
                 q.confidence,
                 obj,

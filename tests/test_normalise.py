@@ -1,4 +1,4 @@
-from extract.normalise import detect_script, fold, repair
+from extract.normalise import _convert_same_length, detect_script, fold, repair, to_traditional, to_traditional_all
 
 
 def test_broken_lines_are_joined_and_offsets_map_back():
@@ -48,3 +48,20 @@ def test_detect_script():
     assert detect_script("香港科技大學（廣州）與廣州實驗室合作共建") == "zh-Hant"
     assert detect_script("香港科技大学（广州）与广州实验室合作共建") == "zh-Hans"
     assert detect_script("The Greater Bay Area hosts many laboratories and universities.") == "en"
+
+    text = "香港科技大學（廣州）與廣州實驗室合作共建"
+    assert detect_script(text, fold(text)) == "zh-Hant"
+    assert detect_script("2024 年", "2024 年") == "zh-Hans"
+
+
+def test_fold_of_a_whole_text_is_fold_line_by_line():
+    lines = ["鵬城實驗室與香港科技大學", "", "臺灣 乾隆 後來 頭髮", "The 粵港澳 Greater Bay 大灣區", "發展（廣州）"]
+    text = "\n".join(lines)
+    assert fold(text) == "\n".join(fold(line) for line in lines)
+    assert fold(text).split("\n")[2] == _convert_same_length("臺灣 乾隆 後來 頭髮", "t2s")
+
+
+def test_traditional_labels_converted_together_are_converted_one_by_one():
+    names = ["深圳湾实验室", "粤港澳大湾区国家技术创新中心", "鹏城实验室", "深圳湾实验室", "南山发展研究院", "a\nb"]
+    assert to_traditional_all(names) == [to_traditional(n) for n in names]
+    assert to_traditional_all(names)[0] == "深圳灣實驗室"

@@ -116,3 +116,19 @@ def test_entities_read_from_the_token_array_are_the_docs_ents():
     expected = [(e.start, e.end, e.start_char, e.end_char, e.label_, e.kb_id_, e.id_) for e in doc.ents]
     assert len(expected) >= 4 and ("Laboratory", "深圳湾实验室") in {(e[4], e[5]) for e in expected}
     assert [tuple(a) for a in resolved(doc)] == expected
+
+
+def test_entities_written_in_one_array_write_read_back_from_the_array():
+    from extract.components import entities as resolved
+    from extract.pipeline import build_nlp
+
+    nlp = build_nlp()
+    doc = nlp("鹏城实验室位于深圳，香港科技大学与深圳湾实验室合作。")
+    written = resolved(doc)
+    del doc._.gbakg["entities"]
+    assert resolved(doc) == written
+    assert [(e.start_char, e.end_char, e.label_, e.kb_id_, e.id_) for e in doc.ents][:2] == [
+        (0, 5, "Laboratory", "鹏城实验室", "known:gazetteer"),
+        (7, 9, "City", "深圳", "known:gazetteer"),
+    ]
+    assert all(t.ent_iob_ == "O" for t in doc[5:7])
