@@ -48,10 +48,14 @@ def ensure_extensions() -> None:
         Doc.set_extension("gbakg", default=None)
 
 
+_STATE_KEY = ("._.", "gbakg", None, None)  # where spaCy keeps ``doc._.gbakg`` (a test checks it)
+
+
 def _state(doc: Doc) -> dict[str, Any]:
-    if doc._.gbakg is None:
-        doc._.gbakg = {"weak_breaks": set()}
-    state: dict[str, Any] = doc._.gbakg
+    """``doc._.gbakg``, read from ``doc.user_data`` (``doc._`` makes an accessor object on every read)."""
+    state: dict[str, Any] | None = doc.user_data.get(_STATE_KEY)  # type: ignore[call-overload]
+    if state is None:
+        doc._.gbakg = state = {"weak_breaks": set()}
     return state
 
 
@@ -148,11 +152,15 @@ def set_entities(doc: Doc, chosen: list[Aligned]) -> None:
 
     table = np.zeros((len(doc), 4), dtype=np.uint64)
     table[:, 0] = 2  # O: outside every entity
-    add = doc.vocab.strings.add
-    for c in chosen:
-        table[c.start, 0] = 3  # B
-        table[c.start + 1 : c.end, 0] = 1  # I
-        table[c.start : c.end, 1:] = (add(c.label), add(c.kb_id), add(c.rule))
+    if chosen:
+        add = doc.vocab.strings.add
+        starts = np.array([c.start for c in chosen], dtype=np.int64)
+        lengths = np.array([c.end - c.start for c in chosen], dtype=np.int64)
+        tokens = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        values = np.array([(add(c.label), add(c.kb_id), add(c.rule)) for c in chosen], dtype=np.uint64)
+        table[tokens, 0] = 1  # I
+        table[starts, 0] = 3  # B
+        table[tokens, 1:] = np.repeat(values, lengths, axis=0)
     doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID], table)  # type: ignore[arg-type]
     _state(doc)["entities"] = list(chosen)
 

@@ -230,21 +230,31 @@ def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple
 
 
 def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, beside: bool = False) -> Iterator[_T]:
-    """``work`` of each item, in order: in this process when ``jobs`` <= 1, else in that many spawned
-    processes, which start at once (the caller may go on before reading the results). ``beside``:
-    use a process even for one item, so that the caller's own work runs alongside it."""
+    """``work`` of each item, in order: in this process when ``jobs`` <= 1, else in that many worker
+    processes, which start at once (the caller may go on before reading the results). Workers are
+    forked where processes can fork, so they start with what this process has loaded (a pipeline
+    built before is not built again): call it before starting threads. ``beside``: use a process
+    even for one item, so that the caller's own work runs alongside it."""
     if jobs <= 1 or not items or (len(items) == 1 and not beside):
         return map(work, items)
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    from multiprocessing import get_all_start_methods, get_context
 
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=get_context("spawn"))
+    method = "fork" if "fork" in get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=get_context(method), initializer=_worker_started)
     try:
         results = pool.map(work, items, chunksize=max(1, min(8, len(items) // (8 * jobs))))
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
     return _closing(results, pool)
+
+
+def _worker_started() -> None:
+    """A worker collects its own garbage, even when forked inside ``gc_paused``; what it inherited is
+    left out of its collections."""
+    gc.freeze()
+    gc.enable()
 
 
 def _closing(results: Iterator[_T], pool: Any) -> Iterator[_T]:

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Dataset
 
 from extract.pipeline import extract_document, fingerprint
-from kg.build import build_outputs, gc_paused, load_records
+from kg.build import _in_processes, build_outputs, gc_paused, load_records
 from kg.graph import PREFIX_IRIS, build_dataset, build_graph, entity_iri, graph_iri, trig_text
 from kg.rdfwrite import turtle_lines
 from kg.vocab import GBA
@@ -342,3 +342,15 @@ def test_a_store_loaded_anew_is_compacted_once_and_one_changed_in_place_is_not(c
     assert compacted == [True]
     build_outputs(corpus_records[:-1], out)  # one document fewer: the store is changed, not loaded
     assert compacted == [True]
+
+
+def _collecting(item: int) -> tuple[int, bool]:
+    import gc
+
+    return item, gc.isenabled()
+
+
+def test_workers_collect_garbage_even_when_started_inside_a_paused_block():
+    with gc_paused():
+        results = list(_in_processes(_collecting, [1, 2, 3], 2))
+    assert results == [(1, True), (2, True), (3, True)]

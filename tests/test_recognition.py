@@ -132,3 +132,13 @@ def test_entities_written_in_one_array_write_read_back_from_the_array():
         (7, 9, "City", "深圳", "known:gazetteer"),
     ]
     assert all(t.ent_iob_ == "O" for t in doc[5:7])
+
+
+def test_the_pipeline_state_is_the_docs_extension():
+    from extract.components import _state
+    from extract.pipeline import build_nlp
+
+    doc = build_nlp()("鹏城实验室位于深圳。")
+    assert _state(doc) is doc._.gbakg and _state(doc)["sentences"] == [(0, 10)]
+    fresh = build_nlp().make_doc("深圳")
+    assert _state(fresh) is fresh._.gbakg
