@@ -114,17 +114,19 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
             city=fact.city if fact else "",
         )
 
+    key_of = {key: key for key in entities}  # one tuple per entity, which a pickle of the record writes once
     relations = []
     for index, f in state["relations"]:
-        if (f.subject.type, f.subject.canonical) not in entities or (f.object.type, f.object.canonical) not in entities:
+        subject, obj = key_of.get((f.subject.type, f.subject.canonical)), key_of.get((f.object.type, f.object.canonical))
+        if subject is None or obj is None:
             continue
         s, e = state["sentences"][index]
         rs, re_ = clean.raw_span(s, e)
         relations.append(
             Relation(
-                subject=(f.subject.type, f.subject.canonical),
+                subject=subject,
                 predicate=f.predicate,
-                object=(f.object.type, f.object.canonical),
+                object=obj,
                 sentence=index,
                 start=rs,
                 end=re_,
@@ -135,7 +137,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         )
     keys_of: dict[int, set[tuple[str, str]]] = {}
     for m in mentions:
-        keys_of.setdefault(m.sentence, set()).add((m.type, m.canonical))
+        keys_of.setdefault(m.sentence, set()).add(key_of[(m.type, m.canonical)])
     for index in range(len(bounds)):
         if index not in keys_of:
             continue
@@ -148,9 +150,9 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
 
     facts = []
     for index, q in state.get("facts", []):
-        subject = (q.subject.type, q.subject.canonical)
-        obj = (q.object.type, q.object.canonical) if q.object is not None else None
-        if subject not in entities or (obj is not None and obj not in entities):
+        subject = key_of.get((q.subject.type, q.subject.canonical))
+        obj = key_of.get((q.object.type, q.object.canonical)) if q.object is not None else None
+        if subject is None or (q.object is not None and obj is None):
             continue
         s, e = state["sentences"][index]
         rs, re_ = clean.raw_span(s, e)

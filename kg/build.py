@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -230,24 +231,56 @@ def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple
 
 
 def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, beside: bool = False) -> Iterator[_T]:
-    """``work`` of each item, in order: in this process when ``jobs`` <= 1, else in that many worker
-    processes, which start at once (the caller may go on before reading the results). Workers are
-    forked where processes can fork, so they start with what this process has loaded (a pipeline
-    built before is not built again): call it before starting threads. ``beside``: use a process
-    even for one item, so that the caller's own work runs alongside it."""
+    """``work`` of each item, in order, in ``jobs`` processes: ``jobs - 1`` workers, started at once,
+    take chunks of items from the front while this process takes them from the back, until they
+    meet; it then hands out every result in order. Workers are forked where processes can fork, so
+    they start with what this process has loaded (a pipeline built before is not built again): call
+    it before starting threads. ``beside``: this process does none of the work, which goes to
+    ``jobs`` workers even for one item, so that the caller's own work runs alongside it (the caller
+    may go on before reading the results)."""
     if jobs <= 1 or not items or (len(items) == 1 and not beside):
         return map(work, items)
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_all_start_methods, get_context
 
     method = "fork" if "fork" in get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=get_context(method), initializer=_worker_started)
+    workers = min(jobs if beside else jobs - 1, len(items))
+    chunk = max(1, min(8, len(items) // (8 * jobs)))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method), initializer=_worker_started)
     try:
-        results = pool.map(work, items, chunksize=max(1, min(8, len(items) // (8 * jobs))))
+        if beside:
+            return _closing(pool.map(work, items, chunksize=chunk), pool)
+        chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+        futures = [pool.submit(_work_on, work, part) for part in chunks]
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
-    return _closing(results, pool)
+    return _sharing(work, chunks, futures, pool)
+
+
+def _work_on(work: Callable[[Any], _T], items: list[Any]) -> list[_T]:
+    return [work(item) for item in items]
+
+
+_SWITCH_INTERVAL = 0.0005  # s: while this process works, the thread taking the workers' results gets the GIL this soon
+
+
+def _sharing(work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[Any], pool: Any) -> Iterator[_T]:
+    try:
+        own: dict[int, list[_T]] = {}
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(_SWITCH_INTERVAL)  # else a worker waits on a full pipe while this process works
+        try:
+            for index in reversed(range(len(chunks))):
+                if not futures[index].cancel():  # a worker has it: the two met
+                    break
+                own[index] = _work_on(work, chunks[index])
+        finally:
+            sys.setswitchinterval(interval)
+        for index, future in enumerate(futures):
+            yield from own.pop(index) if index in own else future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _worker_started() -> None:

@@ -352,5 +352,20 @@ def _collecting(item: int) -> tuple[int, bool]:
 
 def test_workers_collect_garbage_even_when_started_inside_a_paused_block():
     with gc_paused():
-        results = list(_in_processes(_collecting, [1, 2, 3], 2))
+        results = list(_in_processes(_collecting, [1, 2, 3], 2, beside=True))
     assert results == [(1, True), (2, True), (3, True)]
+
+
+def _pid(item: int) -> tuple[int, int]:
+    import os
+
+    return item, os.getpid()
+
+
+def test_this_process_and_the_workers_share_the_items_and_hand_them_out_in_order():
+    import os
+
+    results = list(_in_processes(_pid, list(range(40)), 2))
+    assert [i for i, _ in results] == list(range(40))
+    assert results[-1][1] == os.getpid() and len({pid for _, pid in results}) == 2
+    assert {pid for _, pid in _in_processes(_pid, [0], 2)} == {os.getpid()}
