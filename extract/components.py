@@ -515,9 +515,15 @@ def make_sentences(nlp: Language, name: str) -> Any:
 
     def sentences(doc: Doc) -> Doc:
         text = doc_text(doc)
-        inside = {i for e in entities(doc) for i in range(e.start_char + 1, e.end_char)}
+        ents = entities(doc)
+        starts = [e.start_char for e in ents]
+
+        def inside(offset: int) -> bool:
+            i = bisect_left(starts, offset) - 1
+            return i >= 0 and ents[i].end_char > offset
+
         ends = {m.end() for m in _SENTENCE_END.finditer(text)}
-        ends |= {b for b in _state(doc)["weak_breaks"] if b not in inside}
+        ends |= {b for b in _state(doc)["weak_breaks"] if not inside(b)}
         cuts = sorted(c for c in ends if 0 < c < len(text))
         bounds = []
         start = 0

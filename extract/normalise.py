@@ -199,7 +199,7 @@ def to_traditional(text: str) -> str:
 def to_traditional_all(names: list[str]) -> list[str]:
     """``to_traditional`` of each name; the names not yet converted are converted in one call (OpenCC
     costs tens of microseconds a call)."""
-    new = sorted({name for name in names if "\n" not in name} - _traditional_seen.keys())
+    new = sorted({name for name in names if name not in _traditional_seen and "\n" not in name})
     if new:
         converted = str(_converter("s2hk").convert("\n".join(new))).split("\n")  # OpenCC never matches across a line break
         if len(converted) == len(new):

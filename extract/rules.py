@@ -302,6 +302,8 @@ def _left_edge(
     return j
 
 
+_HEAD = re.compile("|".join(re.escape(h) for h in sorted(HEADS, key=len, reverse=True)))
+_TITLE = re.compile("|".join(re.escape(t) for t in _PERSON_TITLES))
 _DEPENDENT_HEADS = ("秘书处",)
 _PROPER_START_HEADS = ("中心",)
 
@@ -317,10 +319,8 @@ def find_head_candidates(text: str, boundaries: set[int], known: list[tuple[int,
     known_starts = {s for s, _ in known}
     known_cover = {k: s for s, e in known for k in range(s, e)}
     known_inside = {k: (s, e) for s, e in known for k in range(s, e)}
-    heads = sorted(HEADS, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(h) for h in heads))
     out: list[Candidate] = []
-    for m in pattern.finditer(text):
+    for m in _HEAD.finditer(text):
         head = m.group()
         etype, bad_next, bad_prev = HEADS[head]
         h0, end = m.start(), m.end()
@@ -363,7 +363,9 @@ _CLUSTER = re.compile(r"“?((?:[\u3400-\u9fff]{2,3}[—\-－–]){1,3}[\u3400-\
 
 def find_clusters(text: str) -> list[tuple[Candidate, list[tuple[int, int, str]]]]:
     """Innovation clusters written as dash-joined places, with their member places."""
-    out = []
+    out: list[tuple[Candidate, list[tuple[int, int, str]]]] = []
+    if "集群" not in text:
+        return out
     for m in _CLUSTER.finditer(text):
         members = []
         pos = m.start(1)
@@ -431,7 +433,9 @@ _PARTY_COMMITTEE = re.compile(r"([\u3400-\u9fff]{2,3}?)(市|省|区)委(?![员�
 
 def find_party_committees(text: str, places: dict[str, str]) -> list[Candidate]:
     """X市委 / X省委 → 中共X市委员会 when X is a known city or province."""
-    out = []
+    out: list[Candidate] = []
+    if "委" not in text:
+        return out
     for m in _PARTY_COMMITTEE.finditer(text):
         for k in range(len(m.group(1))):
             place = m.group(1)[k:]
@@ -488,8 +492,7 @@ def find_persons(text: str, known_ends: frozenset[int] | set[int] = frozenset())
     """Chinese names next to a title or role (院士, 局长, 记者 …), a speech verb (表示, 指出 …),
     an organisation (香港大学黄明欣教授), or a photo credit (（沈仲 摄）)."""
     out: list[Candidate] = []
-    title_re = re.compile("|".join(re.escape(t) for t in _PERSON_TITLES))
-    for m in title_re.finditer(text):
+    for m in _TITLE.finditer(text):
         before = _name_at(text, m.start(), forward=False)
         if not before:
             for length in (3, 2):
