@@ -115,38 +115,23 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         )
 
     key_of = {key: key for key in entities}  # one tuple per entity, which a pickle of the record writes once
-    relations = []
+    stated: set[tuple[int, tuple[str, str], str, tuple[str, str], str, float]] = set()
     for index, f in state["relations"]:
         subject, obj = key_of.get((f.subject.type, f.subject.canonical)), key_of.get((f.object.type, f.object.canonical))
-        if subject is None or obj is None:
-            continue
-        s, e = state["sentences"][index]
-        rs, re_ = clean.raw_span(s, e)
-        relations.append(
-            Relation(
-                subject=subject,
-                predicate=f.predicate,
-                object=obj,
-                sentence=index,
-                start=rs,
-                end=re_,
-                evidence=sentences[index].text,
-                rule=f.rule,
-                confidence=f.confidence,
-            )
-        )
+        if subject is not None and obj is not None:
+            stated.add((index, subject, f.predicate, obj, f.rule, f.confidence))
     keys_of: dict[int, set[tuple[str, str]]] = {}
     for m in mentions:
         keys_of.setdefault(m.sentence, set()).add(key_of[(m.type, m.canonical)])
-    for index in range(len(bounds)):
-        if index not in keys_of:
-            continue
-        keys = sorted(keys_of[index])
-        rs, re_, evidence = sentences[index].start, sentences[index].end, sentences[index].text
+    for index, together in keys_of.items():
+        keys = sorted(together)
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
-                relations.append(Relation(a, "mentionedWith", b, index, rs, re_, evidence, "mentionedWith.sentence.v0", 1.0))
-    relations = sorted(set(relations), key=lambda r: (r.sentence, r.subject, r.predicate, r.object, r.rule))
+                stated.add((index, a, "mentionedWith", b, "mentionedWith.sentence.v0", 1.0))
+    relations = []
+    for index, subject, predicate, obj, rule, confidence in sorted(stated):
+        sentence = sentences[index]
+        relations.append(Relation(subject, predicate, obj, index, sentence.start, sentence.end, sentence.text, rule, confidence))
 
     facts = []
     for index, q in state.get("facts", []):
