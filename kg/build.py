@@ -26,7 +26,7 @@ from extract.records import DocumentInfo, DocumentRecord, Entity, Fact, Mention,
 
 from .errors import DocumentError, StrictBuildError
 from .graph import TYPED_PREDICATES, Stated, add_summary, entity_iris, graph_stats, merged_triples, stated_by, term
-from .io import Beside, write_atomic
+from .io import Beside, release_free_memory, write_atomic
 from .parts import (
     DocumentPart,
     DocumentParts,
@@ -239,7 +239,7 @@ def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, bes
     ``jobs`` workers even for one item, so that the caller's own work runs alongside it (the caller
     may go on before reading the results)."""
     if jobs <= 1 or not items or (len(items) == 1 and not beside):
-        return map(work, items)
+        return _here(work, items)
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_all_start_methods, get_context
 
@@ -262,6 +262,17 @@ def _work_on(work: Callable[[Any], _T], items: list[Any]) -> list[_T]:
     return [work(item) for item in items]
 
 
+def _here(work: Callable[[Any], _T], items: list[Any]) -> Iterator[_T]:
+    for item in items:
+        yield work(item)
+        gc.collect(0)  # the young garbage of one item (a document's SHACL graphs hold cycles), even inside gc_paused
+
+
+def _collecting_young(results: list[_T]) -> list[_T]:
+    gc.collect(0)
+    return results
+
+
 _SWITCH_INTERVAL = 0.0005  # s: while this process works, the thread taking the workers' results gets the GIL this soon
 
 
@@ -274,7 +285,7 @@ def _sharing(work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[A
             for index in reversed(range(len(chunks))):
                 if not futures[index].cancel():  # a worker has it: the two met
                     break
-                own[index] = _work_on(work, chunks[index])
+                own[index] = _collecting_young(_work_on(work, chunks[index]))
         finally:
             sys.setswitchinterval(interval)
         for index, future in enumerate(futures):
@@ -371,6 +382,7 @@ def load_records(
         write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
         result.parts[raw.doc_id] = part
     result.records.sort(key=lambda r: r.info.doc_id)
+    release_free_memory()  # what extracting here freed, before the outputs' processes fork
     return result
 
 

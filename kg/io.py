@@ -66,6 +66,20 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
         os.close(fd)
 
 
+def release_free_memory() -> bool:
+    """Give the pages the heap holds free back to the system (glibc's ``malloc_trim``): after many
+    documents' temporary objects, the freed memory between the ones kept stays resident otherwise,
+    and forked processes would carry it. False where the C library has no such call."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim(0)
+    return True
+
+
 class Beside(Generic[_T]):
     """``work()`` run in a forked process while the caller goes on; ``result()`` waits for its value
     or raises its exception. Without ``fork``, or where processes cannot fork, it runs at once in

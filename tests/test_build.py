@@ -369,3 +369,41 @@ def test_this_process_and_the_workers_share_the_items_and_hand_them_out_in_order
     assert [i for i, _ in results] == list(range(40))
     assert results[-1][1] == os.getpid() and len({pid for _, pid in results}) == 2
     assert {pid for _, pid in _in_processes(_pid, [0], 2)} == {os.getpid()}
+
+
+def _cyclic(item: int) -> int:
+    garbage: list[object] = []
+    garbage.append(garbage)
+    return item
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_this_processs_share_leaves_no_cyclic_garbage_inside_a_paused_block(jobs):
+    import gc
+
+    gc.collect()
+    with gc_paused():
+        assert list(_in_processes(_cyclic, list(range(200)), jobs)) == list(range(200))
+        left = gc.collect()
+    assert left <= 2
+
+
+def test_free_heap_pages_go_back_to_the_system_on_glibc():
+    import platform
+
+    from kg.io import release_free_memory
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("malloc_trim is glibc's")
+    kept, freed = [], []
+    for i in range(20000):
+        (kept if i % 50 == 0 else freed).append("x" * 4000 + str(i))
+    del freed
+
+    def resident() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1])
+
+    before = resident()
+    assert release_free_memory() is True
+    assert resident() < before and len(kept) == 400
