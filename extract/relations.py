@@ -54,11 +54,17 @@ class Found:
 
 Rule = Callable[[str, int, Sequence[Ment]], list[Found]]
 RULES: dict[str, Rule] = {}
+CUES: dict[str, re.Pattern[str]] = {}
 
 
-def rule(rule_id: str) -> Callable[[Rule], Rule]:
+def rule(rule_id: str, cue: str = "") -> Callable[[Rule], Rule]:
+    """Register a rule by id. ``cue``: a pattern that every sentence the rule can find anything in
+    contains (its verbs or markers); ``apply_rules`` skips the rule in the other sentences."""
+
     def register(fn: Rule) -> Rule:
         RULES[rule_id] = fn
+        if cue:
+            CUES[rule_id] = re.compile(cue)
         return fn
 
     return register
@@ -81,7 +87,7 @@ def _lower_than(inner: Ment, outer: Ment) -> bool:
 _LOCATIVE = re.compile(r"^(?:位于|地处|坐落于|坐落在|落户|落户于|落地|扎根|入驻|设在|设于|总部位于|总部落户)$")
 
 
-@rule("locatedIn.verb.v0")
+@rule("locatedIn.verb.v0", cue="位于|地处|坐落|落户|落地|扎根|入驻|设在|设于")
 def located_by_verb(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """X 位于/落户/入驻 P; 位于 P 的 X."""
     out = []
@@ -120,7 +126,7 @@ def located_by_apposition(text: str, base: int, ments: Sequence[Ment]) -> list[F
     return out
 
 
-@rule("locatedIn.in-place.v0")
+@rule("locatedIn.in-place.v0", cue="在")
 def located_by_zai(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """在 P(，)X …: the first organisation after 在 P in the same clause."""
     out = []
@@ -135,7 +141,7 @@ def located_by_zai(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     return out
 
 
-@rule("locatedIn.address-line.v0")
+@rule("locatedIn.address-line.v0", cue=r"\d{6}")
 def located_by_address(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """An author-affiliation line: organisation, city, postcode."""
     out = []
@@ -151,7 +157,7 @@ _HOLDS = re.compile(rf"^(?:[^，。；：]{{0,8}}?)(?:{_HOLD_VERBS})(?:了|起)?
 _LIST_GAP = re.compile(r"^[、和及与以及]?$")
 
 
-@rule("locatedIn.holds.v0")
+@rule("locatedIn.holds.v0", cue=_HOLD_VERBS)
 def located_by_holding(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """P 拥有/打造/集聚/落地 X、Y: a place or zone that holds the things listed after the verb."""
     out = []
@@ -179,7 +185,7 @@ def located_by_holding(text: str, base: int, ments: Sequence[Ment]) -> list[Foun
 _WITHIN = re.compile(r"^内[^。；]{0,40}?(?:如|例如|包括|比如)")
 
 
-@rule("locatedIn.within-examples.v0")
+@rule("locatedIn.within-examples.v0", cue="内")
 def located_within_examples(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """P 内 … 如 X、Y、Z: examples listed as being inside a place."""
     out = []
@@ -205,7 +211,7 @@ def located_within_examples(text: str, base: int, ments: Sequence[Ment]) -> list
 _OPENING = "启动|落地|成立|揭牌|开业|运营|建成|设立|落户|启用|投用|开工|举办|举行|召开"
 
 
-@rule("locatedIn.zai-after.v0")
+@rule("locatedIn.zai-after.v0", cue="在")
 def located_by_zai_after(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """X（…）在 P 启动/落地/举办: the thing is located in (an event: hosted by) the place."""
     out = []
@@ -233,7 +239,7 @@ def located_by_zai_after(text: str, base: int, ments: Sequence[Ment]) -> list[Fo
 _COMPONENT = re.compile(r"^(?:的)?(?:重要|核心|关键)?(?:组成部分|一部分|组成)")
 
 
-@rule("partOf.component.v0")
+@rule("partOf.component.v0", cue="组成|一部分")
 def part_by_component(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """作为 Y 的重要组成部分，X …; X 是 Y 的重要组成部分."""
     out = []
@@ -251,7 +257,7 @@ def part_by_component(text: str, base: int, ments: Sequence[Ment]) -> list[Found
     return out
 
 
-@rule("partOf.subsidiary.v0")
+@rule("partOf.subsidiary.v0", cue="旗下|下属|所属|下设")
 def part_by_subsidiary(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """Y 旗下/下属/所属 (的) X."""
     out = []
@@ -346,7 +352,7 @@ def _before(ments: Sequence[Ment], pos: int, types: Sequence[str], text: str, ba
     return None
 
 
-@rule("affiliatedWith.title.v1")
+@rule("affiliatedWith.title.v1", cue=_TITLE.pattern)
 def affiliated_by_title(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """ORG (department) TITLE PERSON, ORG PERSON TITLE/团队: 深圳市科技创新局局长张林, 香港大学黄明欣教授团队."""
     out = []
@@ -365,7 +371,7 @@ def affiliated_by_title(text: str, base: int, ments: Sequence[Ment]) -> list[Fou
     return out
 
 
-@rule("affiliatedWith.study.v1")
+@rule("affiliatedWith.study.v1", cue="入读|就读|毕业于|任职于|供职于|加盟|加入")
 def affiliated_by_study(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """入读/就读/毕业于/任职于 ORG … 的 PERSON."""
     out = []
@@ -386,7 +392,7 @@ def affiliated_by_study(text: str, base: int, ments: Sequence[Ment]) -> list[Fou
 _HOST_VERB = "联合主办|共同主办|联合举办|主办|承办|举办|协办"
 
 
-@rule("hostedBy.organiser.v1")
+@rule("hostedBy.organiser.v1", cue="举行|举办|召开|主办|承办|协办")
 def hosted_by_organiser(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """O 主办/承办/举办 的 E; 联合 X、Y 举办的 E; 在 P 举行/召开 的 E; O …，举办“E”."""
     out = []
@@ -422,7 +428,7 @@ _PARTNER_VERB = (
 )
 
 
-@rule("partnerOf.with.v1")
+@rule("partnerOf.with.v1", cue="与")
 def partner_with(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """X 与 Y、Z … 签署/合作/共建/建立合作关系; the actor first."""
     out = []
@@ -451,7 +457,7 @@ def partner_with(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     return out
 
 
-@rule("partnerOf.undertake.v1")
+@rule("partnerOf.undertake.v1", cue="承接|联合")
 def partner_by_undertaking(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """X 承接 Y、Z 项目; X … 联合 Y 开展: undertaking another body's projects, joint work."""
     out = []
@@ -469,7 +475,7 @@ def partner_by_undertaking(text: str, base: int, ments: Sequence[Ment]) -> list[
     return out
 
 
-@rule("fundedBy.grant.v1")
+@rule("fundedBy.grant.v1", cue="向|支持|承担|获|依托")
 def funded_by_grant(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """A 向 B 拨付/资助; 在 P 中 … 支持 B; X 财政资金 … 支持 B; B 承担/获得 P 项目; 依托 P 项目建成 C."""
     out = []
@@ -524,7 +530,7 @@ _USERS = re.compile(
 SERVED_PLACES = {"港澳": ("香港", "澳门"), "香港": ("香港",), "澳门": ("澳门",)}
 
 
-@rule("servesUsersFrom.users.v1")
+@rule("servesUsersFrom.users.v1", cue="港澳|香港|澳门")
 def serves_users(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """F 为港澳用户/科研团队提供 …: one triple per city (港澳 gives 香港 and 澳门)."""
     out = []
@@ -545,7 +551,7 @@ def serves_users(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
 _RANKING = re.compile(r"全球创新指数|创新指数|GII|排名|榜单|榜首|百强|第\s*\d+\s*名|评为|登顶|跻身|入围|超越")
 
 
-@rule("ranks.index.v1")
+@rule("ranks.index.v1", cue=_RANKING.pattern)
 def ranks_in_index(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """An international organisation and innovation clusters in a sentence about a ranking."""
     if not _RANKING.search(text):
@@ -555,7 +561,7 @@ def ranks_in_index(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     return [Found(r, "ranks", c, "ranks.index.v1", 0.8) for r in rankers[:1] for c in clusters]
 
 
-@rule("cooperatesWithCountry.joint.v1")
+@rule("cooperatesWithCountry.joint.v1", cue="与|聚焦|面向|覆盖|辐射|对接")
 def cooperates_with_country(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """与 COUNTRY … 合作共建 X; X 聚焦于 COUNTRY、COUNTRY 等重点国家."""
     out = []
@@ -585,7 +591,7 @@ _INITIATE = "共同发起成立|发起成立|联合发起|共同发起|发起|�
 _INITIATED = ("Event", "Program", "Alliance", "InternationalOrganization")
 
 
-@rule("initiatedBy.verb.v1")
+@rule("initiatedBy.verb.v1", cue=f"{_INITIATE}|签署|签订|“|「")
 def initiated_by_verb(text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """X、Y 共同发起成立 A; X (于…)发起 A; A，由 X 于…在 P 发起; X 与 Z 签署《P》; ORG「P」."""
     out = []
@@ -630,5 +636,7 @@ def apply_rules(rule_ids: Sequence[str], text: str, base: int, ments: Sequence[M
     """Run the chosen rules on one sentence (``text`` starts at document offset ``base``)."""
     found: list[Found] = []
     for rule_id in rule_ids:
-        found.extend(RULES[rule_id](text, base, ments))
+        cue = CUES.get(rule_id)
+        if cue is None or cue.search(text):
+            found.extend(RULES[rule_id](text, base, ments))
     return [f for f in found if f.subject.canonical != f.object.canonical]

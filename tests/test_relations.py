@@ -91,6 +91,31 @@ def triples(found):
 def test_rule(rule_id, text, spec, expected):
     assert rule_id in RULES
     assert expected in triples(RULES[rule_id](text, 0, ments(text, *spec)))
+    assert expected in triples(apply_rules([rule_id], text, 0, ments(text, *spec)))  # its cue, if any, is there
+
+
+def test_a_rule_finds_nothing_in_the_corpus_sentences_without_its_cue():
+    from bisect import bisect_left
+
+    from extract.components import entities
+    from extract.pipeline import build_nlp
+    from extract.relations import CUES
+
+    from .conftest import CORPUS
+
+    nlp, checked = build_nlp(), 0
+    for path in sorted(CORPUS.glob("*.txt")):
+        doc = nlp(path.read_text(encoding="utf-8"))
+        found = [Ment(e.start_char, e.end_char, e.label, e.kb_id) for e in entities(doc)]
+        starts = [m.start for m in found]
+        for s, e in doc._.gbakg["sentences"]:
+            inside = found[bisect_left(starts, s) : bisect_left(starts, e)]
+            text = doc.text[s:e]
+            for rule_id, cue in CUES.items():
+                if inside and not cue.search(text):
+                    assert RULES[rule_id](text, s, inside) == [], (rule_id, text)
+                    checked += 1
+    assert checked > 5000
 
 
 def test_rules_do_not_fire_without_their_cue():
