@@ -251,7 +251,7 @@ def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, bes
         if beside:
             return _closing(pool.map(work, items, chunksize=chunk), pool)
         chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-        futures = [pool.submit(_work_on, work, part) for part in chunks]
+        futures = [pool.submit(_pickled_work_on, work, part) for part in chunks]
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
@@ -260,6 +260,14 @@ def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, bes
 
 def _work_on(work: Callable[[Any], _T], items: list[Any]) -> list[_T]:
     return [work(item) for item in items]
+
+
+def _pickled_work_on(work: Callable[[Any], _T], items: list[Any]) -> bytes:
+    """The results as one pickle, which the receiving process unpacks when it chooses (the thread that
+    receives them then only copies bytes)."""
+    import pickle
+
+    return pickle.dumps(_work_on(work, items), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _here(work: Callable[[Any], _T], items: list[Any]) -> Iterator[_T]:
@@ -277,19 +285,25 @@ _SWITCH_INTERVAL = 0.0005  # s: while this process works, the thread taking the 
 
 
 def _sharing(work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[Any], pool: Any) -> Iterator[_T]:
+    import pickle
+
     try:
-        own: dict[int, list[_T]] = {}
+        done: dict[int, list[_T]] = {}
+        unpacked = 0  # the workers' chunks before this one are unpacked
         interval = sys.getswitchinterval()
         sys.setswitchinterval(_SWITCH_INTERVAL)  # else a worker waits on a full pipe while this process works
         try:
             for index in reversed(range(len(chunks))):
                 if not futures[index].cancel():  # a worker has it: the two met
                     break
-                own[index] = _collecting_young(_work_on(work, chunks[index]))
+                done[index] = _collecting_young(_work_on(work, chunks[index]))
+                while unpacked < index and futures[unpacked].done():
+                    done[unpacked] = pickle.loads(futures[unpacked].result())
+                    unpacked += 1
         finally:
             sys.setswitchinterval(interval)
         for index, future in enumerate(futures):
-            yield from own.pop(index) if index in own else future.result()
+            yield from done.pop(index) if index in done else pickle.loads(future.result())
     finally:
         pool.shutdown(cancel_futures=True)
 
