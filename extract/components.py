@@ -224,13 +224,15 @@ def known_entities(path: str = "") -> tuple[KnownEntity, ...]:
 
 
 class Gazetteer:
-    """Matches known names and aliases (both scripts, English) over character tokens."""
+    """Matches known names and aliases (both scripts, English) over character tokens, in one pass:
+    one matcher on lowercase forms, a Chinese name then kept only where the characters are the name's
+    own (upper case included) and an English one only where it is not part of a longer word."""
 
     def __init__(self, nlp: Language, entities: tuple[KnownEntity, ...]) -> None:
         self.entities = entities
-        self.zh = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.en = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.entity_of: dict[int, KnownEntity] = {}
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.entity_of: dict[int, tuple[KnownEntity, bool]] = {}
+        self.written: dict[int, set[tuple[str, ...]]] = {}
         for index, entity in enumerate(entities):
             zh_names = {fold(n) for n in (entity.canonical, *entity.aliases)}
             for name in list(zh_names):
@@ -238,26 +240,39 @@ class Gazetteer:
                     zh_names.add(re.sub(f"[{re.escape(_DASHES)}]", dash, name))
                 if "“" in name:
                     zh_names.add(name.replace("“", "").replace("”", ""))
-            self.entity_of[nlp.vocab.strings.add(str(index))] = entity
-            self.zh.add(str(index), [nlp.make_doc(n) for n in sorted(zh_names)])
+            patterns = [nlp.make_doc(n) for n in sorted(zh_names)]
+            key = nlp.vocab.strings.add(f"zh:{index}")
+            self.entity_of[key] = (entity, False)
+            self.written[key] = {tuple(t.text for t in p) for p in patterns}
+            self.matcher.add(f"zh:{index}", patterns)
             if entity.english:
-                self.en.add(str(index), [nlp.make_doc(n.lower()) for n in entity.english])
+                self.entity_of[nlp.vocab.strings.add(f"en:{index}")] = (entity, True)
+                self.matcher.add(f"en:{index}", [nlp.make_doc(n.lower()) for n in entity.english])
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         offsets, found = _offsets(doc), candidates(doc)
-        for matcher, english in ((self.zh, False), (self.en, True)):
-            for match_id, start, end in matcher(doc):
-                s, e = offsets.idx[start], offsets.ends[end - 1]
-                if english and (
-                    (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum())
-                    or (e < len(text) and text[e].isascii() and text[e].isalnum())
+        chinese: list[Aligned] = []
+        english: list[Aligned] = []
+        for match_id, start, end in self.matcher(doc):
+            entity, is_english = self.entity_of[match_id]
+            s, e = offsets.idx[start], offsets.ends[end - 1]
+            if is_english:
+                if (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()) or (
+                    e < len(text) and text[e].isascii() and text[e].isalnum()
                 ):
                     continue
-                if e - s == 1 and not self._single_char_ok(text, s):
-                    continue
-                entity = self.entity_of[match_id]
-                found.append(Aligned(start, end, s, e, entity.type, entity.canonical, "known:gazetteer"))
+            elif text[s:e].lower() != text[s:e].upper() and (
+                tuple(text[offsets.idx[k] : offsets.ends[k]] for k in range(start, end)) not in self.written[match_id]
+            ):
+                continue
+            if e - s == 1 and not self._single_char_ok(text, s):
+                continue
+            (english if is_english else chinese).append(
+                Aligned(start, end, s, e, entity.type, entity.canonical, "known:gazetteer")
+            )
+        found += chinese
+        found += english
         return doc
 
     @staticmethod

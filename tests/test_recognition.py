@@ -142,3 +142,21 @@ def test_the_pipeline_state_is_the_docs_extension():
     assert _state(doc) is doc._.gbakg and _state(doc)["sentences"] == [(0, 10)]
     fresh = build_nlp().make_doc("深圳")
     assert _state(fresh) is fresh._.gbakg
+
+
+def test_the_gazetteer_matches_a_chinese_name_in_its_own_case_and_an_english_one_in_any():
+    from extract.components import candidates
+    from extract.pipeline import build_nlp
+
+    nlp = build_nlp()
+    gazetteer = dict(nlp.pipeline)["gbakg_gazetteer"]
+
+    def spans(text):
+        doc = gazetteer(nlp.make_doc(text))
+        return {(c.start_char, c.end_char, c.kb_id) for c in candidates(doc)}
+
+    assert (0, 14, "InnoHK创新香港研发平台") in spans("InnoHK创新香港研发平台。")
+    lower = spans("innohk创新香港研发平台。")
+    assert (0, 14, "InnoHK创新香港研发平台") not in lower and (0, 6, "InnoHK创新香港研发平台") in lower  # the English name only
+    assert (2, 6, "中国散裂中子源") in spans("依托CSNS开展研究") and (2, 6, "中国散裂中子源") in spans("依托csns开展研究")
+    assert not spans("依托xcsns开展研究")  # not its Chinese alias in this case, nor its English name inside a word
