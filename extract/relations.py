@@ -282,12 +282,15 @@ def name_derived_part_of(entities: Sequence[Ment]) -> list[Found]:
     for i, m in enumerate(entities):
         if not _is_place(m):
             by_name.setdefault(m.canonical, []).append(i)
+    lengths = sorted({len(name) for name in by_name})
     pairs: list[tuple[int, int, Found]] = []
     for c, child in enumerate(entities):
         if _is_place(child):
             continue
         name = child.canonical
-        for length in range(1, len(name)):
+        for length in lengths:
+            if length >= len(name):
+                break
             for p in by_name.get(name[:length], ()):
                 if _SUBUNIT.match(name[length:]):
                     pairs.append((c, p, Found(child, "partOf", entities[p], "partOf.name-derived.v0", 0.85)))
