@@ -180,14 +180,27 @@ def _convert_same_length(text: str, config: str) -> str:
 
 def fold(text: str) -> str:
     """Simplified script, full-width brackets and curly quotes, one character for one."""
+    whole = str(_converter("t2s").convert(text))  # OpenCC never matches across a line break
+    if len(whole) == len(text) and _same_line_breaks(whole, text):
+        return whole.translate(_ASCII_PUNCT)  # every line kept its length
     lines = text.split("\n")
-    converted = str(_converter("t2s").convert(text)).split("\n")  # OpenCC never matches across a line break
+    converted = whole.split("\n")
     if len(converted) != len(lines):
         converted = [_convert_same_length(line, "t2s") for line in lines]
     folded = "\n".join(
         out if len(out) == len(line) else _convert_same_length(line, "t2s") for line, out in zip(lines, converted, strict=True)
     )
     return folded.translate(_ASCII_PUNCT)
+
+
+def _same_line_breaks(a: str, b: str) -> bool:
+    """Whether two equally long strings have their line breaks at the same offsets."""
+    import numpy as np
+
+    def breaks(text: str) -> object:
+        return np.frombuffer(text.encode("utf-32-le"), np.uint32) == ord("\n")
+
+    return bool(np.array_equal(breaks(a), breaks(b)))
 
 
 @lru_cache(maxsize=65536)

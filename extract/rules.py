@@ -237,7 +237,7 @@ def _left_edge(
     boundaries: set[int],
     known_ends: set[int],
     known_starts: set[int],
-    known_cover: dict[int, int],
+    known_cover: dict[int, tuple[int, int]],
     *,
     allow_year: bool = False,
     limit: int = 24,
@@ -264,7 +264,7 @@ def _left_edge(
                 break
             continue
         if (j - 1) in known_cover:
-            j = known_cover[j - 1]
+            j = known_cover[j - 1][0]
             continue
         if ch == "+" or (ch.isdigit() and "+" in text[max(0, j - 2) : j + 1]):
             j -= 1
@@ -317,7 +317,6 @@ def find_head_candidates(text: str, boundaries: set[int], known: list[tuple[int,
     known = known or []
     known_ends = {e for _, e in known}
     known_starts = {s for s, _ in known}
-    known_cover = {k: s for s, e in known for k in range(s, e)}
     known_inside = {k: (s, e) for s, e in known for k in range(s, e)}
     out: list[Candidate] = []
     for m in _HEAD.finditer(text):
@@ -331,7 +330,7 @@ def find_head_candidates(text: str, boundaries: set[int], known: list[tuple[int,
         inside = known_inside.get(h0)
         if inside and inside[1] == end:
             continue
-        start = _left_edge(text, h0, boundaries, known_ends, known_starts, known_cover, allow_year=etype == "Event")
+        start = _left_edge(text, h0, boundaries, known_ends, known_starts, known_inside, allow_year=etype == "Event")
         for level in _LEVEL_WORDS:
             if text.startswith(level, start) and h0 - start - len(level) >= 2:
                 start += len(level)
