@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["CleanText", "detect_script", "fold", "repair", "to_traditional", "to_traditional_all"]
 
@@ -197,7 +198,7 @@ def _same_line_breaks(a: str, b: str) -> bool:
     """Whether two equally long strings have their line breaks at the same offsets."""
     import numpy as np
 
-    def breaks(text: str) -> object:
+    def breaks(text: str) -> Any:
         return np.frombuffer(text.encode("utf-32-le"), np.uint32) == ord("\n")
 
     return bool(np.array_equal(breaks(a), breaks(b)))
