@@ -32,8 +32,8 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
             if isinstance(data, (str, bytes)):
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             else:
-                for piece in data:
-                    fh.write(piece.encode("utf-8"))
+                for batch in _batches(data):
+                    fh.write("".join(batch).encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -64,6 +64,21 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
         yield path
     finally:
         os.close(fd)
+
+
+def _batches(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[list[str]]:
+    """Pieces of text in runs of about ``size`` characters (one encoding and one write for each run
+    instead of each piece)."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield batch
+            batch, length = [], 0
+    if batch:
+        yield batch
 
 
 def release_free_memory() -> bool:

@@ -407,3 +407,14 @@ def test_free_heap_pages_go_back_to_the_system_on_glibc():
     before = resident()
     assert release_free_memory() is True
     assert resident() < before and len(kept) == 400
+
+
+def test_text_written_in_pieces_is_the_pieces_joined(tmp_path):
+    from kg.io import _batches, write_atomic
+
+    pieces = [f'<urn:x:{i}> <urn:p> "深圳湾实验室{i}" .\n' for i in range(50000)]
+    target = write_atomic(tmp_path / "g.ttl", iter(pieces))
+    assert target.read_bytes() == "".join(pieces).encode("utf-8")
+    batches = list(_batches(pieces, size=10000))
+    assert [p for b in batches for p in b] == pieces and len(batches) > 50
+    assert all(sum(map(len, b)) >= 10000 for b in batches[:-1]) and not list(_batches([]))
