@@ -39,7 +39,6 @@ from .rdfwrite import (
     Block,
     TermWriter,
     graph_from_blocks,
-    named_graph_text,
     subject_blocks,
     trig_from_graphs,
     turtle_from_blocks,
@@ -94,12 +93,14 @@ def document_part(record: DocumentRecord) -> DocumentPart:
     triples = record_triples(record)
     write = TermWriter(PREFIX_IRIS)
     name = graph_iri(record.info.doc_id)
-    named = named_graph_text(name, triples, write)
+    statements = subject_blocks(triples, write, GRAPH_INDENT)
+    named = graph_from_blocks(write(name), statements) if statements else ""  # named_graph_text
+    turtle = "".join(turtle_from_blocks((text for _, text in statements), PREFIX_IRIS, write.used))
     doc = document_iri(record.info.doc_id)
     own = [t for t in triples if is_document_node(t[0])]
     own += (t for t in summary_triples(triples) if t[0] == doc)  # its entity and fact counts
     blocks = subject_blocks(own, write)
-    violations = validate_document(TripleIndex(triples))
+    violations = validate_document(TripleIndex(triples), turtle)
     digest = hashlib.sha256(named.encode("utf-8")).hexdigest()[:32]
     return DocumentPart(record.info.doc_id, str(name), named, blocks, sorted(write.used), violations, digest)
 

@@ -256,3 +256,21 @@ def test_shapes_the_built_in_validator_does_not_implement_are_refused(tmp_path, 
         validate(small_graph, shapes)
     with pytest.raises(ValueError, match="unknown SHACL engine"):
         validate(small_graph, engine="jena")
+
+
+def test_a_documents_sparql_constraints_find_the_same_on_its_turtle(corpus_records):
+    from kg.graph import PREFIX_IRIS, record_triples
+    from kg.rdfwrite import TermWriter, subject_blocks, turtle_from_blocks
+    from kg.triples import TripleIndex
+    from kg.validate import validate_document
+
+    triples = record_triples(corpus_records[3])
+    assertion = next(s for s, p, _ in triples if p == RDF.subject)
+    stated = tuple(next(o for s, p, o in triples if s == assertion and p == q) for q in (RDF.subject, RDF.predicate, RDF.object))
+    for graph in (triples, [t for t in triples if t != stated]):
+        write = TermWriter(PREFIX_IRIS)
+        turtle = "".join(turtle_from_blocks((text for _, text in subject_blocks(graph, write)), PREFIX_IRIS, write.used))
+        found = validate_document(TripleIndex(graph), turtle)
+        assert found == validate_document(TripleIndex(graph))
+        messages = {v.message for v in found}
+        assert messages == (set() if graph is triples else {"the triple this assertion states is not in the graph"})
