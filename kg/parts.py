@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from rdflib import URIRef
 
 from extract.records import DocumentRecord
 
@@ -97,12 +98,18 @@ def document_part(record: DocumentRecord) -> DocumentPart:
     named = graph_from_blocks(write(name), statements) if statements else ""  # named_graph_text
     turtle = "".join(turtle_from_blocks((text for _, text in statements), PREFIX_IRIS, write.used))
     doc = document_iri(record.info.doc_id)
-    own = [t for t in triples if is_document_node(t[0])]
-    own += (t for t in summary_triples(triples) if t[0] == doc)  # its entity and fact counts
-    blocks = subject_blocks(own, write)
+    # the statements of its own nodes are those of its named graph, but for the document's, which adds its entity and fact counts
+    blocks = [(key, _unindented(text)) for key, text in statements if key != str(doc) and is_document_node(URIRef(key))]
+    blocks += subject_blocks([t for t in (*triples, *summary_triples(triples)) if t[0] == doc], write)
+    blocks.sort()
     violations = validate_document(TripleIndex(triples), turtle)
     digest = hashlib.sha256(named.encode("utf-8")).hexdigest()[:32]
     return DocumentPart(record.info.doc_id, str(name), named, blocks, sorted(write.used), violations, digest)
+
+
+def _unindented(block: str) -> str:
+    """A statement of a named graph (``GRAPH_INDENT`` before each line) as a top-level one."""
+    return block[len(GRAPH_INDENT) :].replace("\n" + GRAPH_INDENT, "\n")
 
 
 def encode_part(part: DocumentPart) -> bytes:
