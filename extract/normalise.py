@@ -204,26 +204,31 @@ def _same_line_breaks(a: str, b: str) -> bool:
     return bool(np.array_equal(breaks(a), breaks(b)))
 
 
-@lru_cache(maxsize=65536)
 def to_traditional(text: str) -> str:
     """The traditional (Hong Kong) form of a simplified name."""
-    return str(_converter("s2hk").convert(text))
+    known = _TRADITIONAL.get(text)
+    return known if known is not None else _remember_traditional({text: str(_converter("s2hk").convert(text))})[text]
 
 
 def to_traditional_all(names: list[str]) -> list[str]:
     """``to_traditional`` of each name; the names not yet converted are converted in one call (OpenCC
     costs tens of microseconds a call)."""
-    new = sorted({name for name in names if name not in _traditional_seen and "\n" not in name})
+    new = sorted({name for name in names if name not in _TRADITIONAL and "\n" not in name})
     if new:
         converted = str(_converter("s2hk").convert("\n".join(new))).split("\n")  # OpenCC never matches across a line break
         if len(converted) == len(new):
-            if len(_traditional_seen) > 65536:
-                _traditional_seen.clear()
-            _traditional_seen.update(zip(new, converted, strict=True))
-    return [_traditional_seen.get(name) or to_traditional(name) for name in names]
+            _remember_traditional(dict(zip(new, converted, strict=True)))
+    return [to_traditional(name) for name in names]
 
 
-_traditional_seen: dict[str, str] = {}
+_TRADITIONAL: dict[str, str] = {}  # names converted so far, forgotten past 65,536
+
+
+def _remember_traditional(converted: dict[str, str]) -> dict[str, str]:
+    if len(_TRADITIONAL) > 65536:
+        _TRADITIONAL.clear()
+    _TRADITIONAL.update(converted)
+    return converted
 
 
 _NOT_LATIN = re.compile(r"[^A-Za-z]+")

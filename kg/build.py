@@ -276,11 +276,6 @@ def _here(work: Callable[[Any], _T], items: list[Any]) -> Iterator[_T]:
         gc.collect(0)  # the young garbage of one item (a document's SHACL graphs hold cycles), even inside gc_paused
 
 
-def _collecting_young(results: list[_T]) -> list[_T]:
-    gc.collect(0)
-    return results
-
-
 _SWITCH_INTERVAL = 0.0005  # s: while this process works, the thread taking the workers' results gets the GIL this soon
 
 
@@ -296,7 +291,7 @@ def _sharing(work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[A
             for index in reversed(range(len(chunks))):
                 if not futures[index].cancel():  # a worker has it: the two met
                     break
-                done[index] = _collecting_young(_work_on(work, chunks[index]))
+                done[index] = list(_here(work, chunks[index]))
                 while unpacked < index and futures[unpacked].done():
                     done[unpacked] = pickle.loads(futures[unpacked].result())
                     unpacked += 1
