@@ -194,14 +194,18 @@ def fold(text: str) -> str:
     return folded.translate(_ASCII_PUNCT)
 
 
+def _code_points(text: str) -> Any:
+    """The text as an array of its code points, one per character."""
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le"), np.uint32)
+
+
 def _same_line_breaks(a: str, b: str) -> bool:
     """Whether two equally long strings have their line breaks at the same offsets."""
     import numpy as np
 
-    def breaks(text: str) -> Any:
-        return np.frombuffer(text.encode("utf-32-le"), np.uint32) == ord("\n")
-
-    return bool(np.array_equal(breaks(a), breaks(b)))
+    return bool(np.array_equal(_code_points(a) == ord("\n"), _code_points(b) == ord("\n")))
 
 
 def to_traditional(text: str) -> str:
@@ -243,10 +247,10 @@ def detect_script(text: str, folded: str | None = None) -> str:
 
     if len(_NOT_LATIN.sub("", text)) > 2 * len(_NOT_CJK.sub("", text)):
         return "en"
-    written = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    written = _code_points(text)
     chinese = np.flatnonzero((written >= 0x3400) & (written <= 0x9FFF))[:20000]
     if not len(chinese):
         return "zh-Hans"
-    simplified = np.frombuffer((fold(text) if folded is None else folded).encode("utf-32-le"), np.uint32)
+    simplified = _code_points(fold(text) if folded is None else folded)
     changed = np.count_nonzero(written[chinese] != simplified[chinese])
     return "zh-Hant" if changed / len(chinese) > 0.05 else "zh-Hans"
