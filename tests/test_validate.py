@@ -122,9 +122,7 @@ def _with(record, **changes):
 
 
 def _first_changed(items, **changes):
-    from dataclasses import replace
-
-    return [replace(items[0], **changes), *items[1:]]
+    return [items[0]._replace(**changes), *items[1:]]
 
 
 RECORD_BREAKS = [
