@@ -196,8 +196,15 @@ _PERSON_TITLES = sorted(
 _SPEECH = ("表示", "指出", "认为", "介绍", "说", "强调", "称", "谈到", "告诉")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MULTI_STOPS = sorted((w for w in _LEFT_STOPS if len(w) > 1), key=len, reverse=True)
-_LEFT_STOP_BEFORE = re.compile("(?:" + "|".join(map(re.escape, _MULTI_STOPS)) + r")\Z")  # a stop word ending here
-_LEFT_STOP_LONGEST = max(map(len, _MULTI_STOPS))
+_MULTI_STOP_SET = frozenset(_MULTI_STOPS)
+_MULTI_STOP_LENGTHS = sorted({len(w) for w in _MULTI_STOPS})
+_INNER_PUNCT = re.compile(r"[，。、；：,]")
+_QUOTED_PUNCT = re.compile(r"[，。、；：”]")
+
+
+def _stop_word_ends_at(text: str, j: int) -> bool:
+    """Whether a stop word of two or more characters ends at offset ``j``."""
+    return any(text[j - n : j] in _MULTI_STOP_SET for n in _MULTI_STOP_LENGTHS if n <= j)
 
 
 @dataclass(frozen=True)
@@ -242,7 +249,6 @@ def _left_edge(
     allow_year: bool = False,
     limit: int = 24,
 ) -> int:
-    heads = tuple(HEADS) + tuple(_PERSON_TITLES)
     j = head_start
     while j > 0 and head_start - j < limit:
         if j in boundaries:
@@ -251,13 +257,13 @@ def _left_edge(
         if ch == "）":
             opening = text.rfind("（", max(0, j - 8), j - 1)
             inner = text[opening + 1 : j - 1] if opening >= 0 else ""
-            if opening <= 0 or not _CJK.match(text[opening - 1]) or re.search(r"[，。、；：,]", inner):
+            if opening <= 0 or not _CJK.match(text[opening - 1]) or _INNER_PUNCT.search(inner):
                 break
             j = opening
             continue
         if ch == "”":
             opening = text.rfind("“", max(0, j - 16), j - 1)
-            if opening < 0 or re.search(r"[，。、；：”]", text[opening + 1 : j - 1]):
+            if opening < 0 or _QUOTED_PUNCT.search(text, opening + 1, j - 1):
                 break
             j = opening
             if not (opening in known_ends or _EDITION.search(text[max(0, opening - 8) : opening])):
@@ -271,14 +277,14 @@ def _left_edge(
             continue
         if not _NAME_CHAR.match(ch) or ch in "（）":
             break
-        if _LEFT_STOP_BEFORE.search(text, max(0, j - _LEFT_STOP_LONGEST), j):
+        if _stop_word_ends_at(text, j):
             break
         if ch in _CONJUNCTIONS and (
             j in known_starts
             or (j - 1) in known_ends
             or j - 1 == 0
             or not _CJK.match(text[j - 2])
-            or text[: j - 1].endswith(heads)
+            or text.endswith(_HEADS_AND_TITLES, 0, j - 1)
             or text[j : j + 1].isdigit()
         ):
             break
@@ -302,6 +308,9 @@ def _left_edge(
     return j
 
 
+_HEADS_AND_TITLES = tuple(HEADS) + tuple(_PERSON_TITLES)
+_HEAD_TUPLE = tuple(HEADS)
+_BRACKETED_SHORT_NAME = re.compile(r"（([\u3400-\u9fff]{2,4})）")
 _HEAD = re.compile("|".join(re.escape(h) for h in sorted(HEADS, key=len, reverse=True)))
 _TITLE = re.compile("|".join(re.escape(t) for t in _PERSON_TITLES))
 _DEPENDENT_HEADS = ("秘书处",)
@@ -338,14 +347,14 @@ def find_head_candidates(text: str, boundaries: set[int], known: list[tuple[int,
         prefix = text[start:h0]
         if len(prefix.strip("“”")) < 2 or (head not in _STRONG_HEADS and is_generic(prefix, places_name=etype == "Program")):
             continue
-        if head in _DEPENDENT_HEADS and not (h0 in known_ends or text[:h0].endswith(tuple(HEADS))):
+        if head in _DEPENDENT_HEADS and not (h0 in known_ends or text.endswith(_HEAD_TUPLE, 0, h0)):
             continue
         proper_start = start in known_starts or text.startswith((*_PLACE_CONTRACTIONS, "中国"), start)
         if head in _PROPER_START_HEADS and not proper_start:
             continue
-        bracket = re.match(r"（([\u3400-\u9fff]{2,4})）", text[end:])
+        bracket = _BRACKETED_SHORT_NAME.match(text, end)
         if bracket and not bracket.group(1).startswith(("以下", "简称", "下称")):
-            end += bracket.end()
+            end = bracket.end()
         name = text[start:end]
         if head in ("委员会",) and name.endswith(_ADVISORY):
             etype = "ResearchInstitute"
@@ -456,8 +465,17 @@ def find_titled_programs(text: str) -> list[Candidate]:
     return [Candidate(m.start(1), m.end(1), "Program", m.group(1), "pattern:titled") for m in _TITLED.finditer(text)]
 
 
+_SPEECH_OR_TITLE = _SPEECH + tuple(_PERSON_TITLES)
+_AFTER_NAME = _SPEECH_OR_TITLE + ("等", "在", "曾", "的", "团队", "课题组")
+_BEFORE_NAME = (*_PERSON_TITLES, "，", "、")
+_SPEECH_RE = re.compile("|".join(_SPEECH))
+_PHOTO_CREDIT = re.compile(r"（([\u3400-\u9fff]{2,3})\s*摄）|记者\s*([\u3400-\u9fff]{2,3})\s*摄")
+_MIDDLE_DOT_NAME = re.compile(r"[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}")
+_MIDDLE_DOT_CUTS = sorted((*_PERSON_TITLES, *_LEFT_STOPS), key=len, reverse=True)
+
+
 def _name_at(text: str, pos: int, forward: bool) -> str:
-    cues = _SPEECH + tuple(_PERSON_TITLES)
+    cues = _SPEECH_OR_TITLE
     if forward:
         for length in (3, 2):
             name = text[pos : pos + length]
@@ -472,16 +490,12 @@ def _name_at(text: str, pos: int, forward: bool) -> str:
         name = text[pos : pos + length] if forward else text[pos - length : pos]
         if len(name) != length or not all(_CJK.match(c) for c in name) or name[0] not in _SURNAMES:
             continue
-        after = text[pos + length :] if forward else text[pos:]
-        before = text[:pos] if forward else text[: pos - length]
         if forward:
-            ok = (
-                not after
-                or not _CJK.match(after[0])
-                or after.startswith(_SPEECH + tuple(_PERSON_TITLES) + ("等", "在", "曾", "的", "团队", "课题组"))
-            )
+            after = pos + length
+            ok = after >= len(text) or not _CJK.match(text[after]) or text.startswith(_AFTER_NAME, after)
         else:
-            ok = not before or not _CJK.match(before[-1]) or before.endswith((*tuple(_PERSON_TITLES), "，", "、"))
+            before = pos - length
+            ok = before <= 0 or not _CJK.match(text[before - 1]) or text.endswith(_BEFORE_NAME, 0, before)
         if ok:
             return name
     return ""
@@ -513,18 +527,17 @@ def find_persons(text: str, known_ends: frozenset[int] | set[int] = frozenset())
             if not text.startswith(" ", pos) and not text.startswith("、", pos):
                 break
             pos += 1
-    speech_re = re.compile("|".join(_SPEECH))
-    for m in speech_re.finditer(text):
+    for m in _SPEECH_RE.finditer(text):
         before = _name_at(text, m.start(), forward=False)
         if before and m.start() - len(before) > 0 and not _CJK.match(text[m.start() - len(before) - 1]):
             out.append(Candidate(m.start() - len(before), m.start(), "Person", before, "person:speech"))
-    for m in re.finditer(r"（([\u3400-\u9fff]{2,3})\s*摄）|记者\s*([\u3400-\u9fff]{2,3})\s*摄", text):
+    for m in _PHOTO_CREDIT.finditer(text):
         group = 1 if m.group(1) else 2
         if m.group(group)[0] in _SURNAMES:
             out.append(Candidate(m.start(group), m.end(group), "Person", m.group(group), "person:photo-credit"))
-    for m in re.finditer(r"[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}", text):
+    for m in _MIDDLE_DOT_NAME.finditer(text):
         start = m.start()
-        for cue in sorted((*_PERSON_TITLES, *_LEFT_STOPS), key=len, reverse=True):
+        for cue in _MIDDLE_DOT_CUTS:
             cut = text.rfind(cue, m.start(), text.index("·", m.start()))
             if cut >= 0 and len(cue) > 0:
                 start = max(start, cut + len(cue))
@@ -605,18 +618,20 @@ _EN_LEADING = set(
     "The A An At In On For With By From To And As Since While After Before Under Through Via This That These Those "
     "Its Their Our Both Also Meanwhile Moreover".split()
 )
+_EN_HEADS = [(head, head.split()) for head in sorted(ENGLISH_HEADS, key=lambda h: -len(h.split()))]
+_EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.&-]*|&")
+_EN_BRACKET = re.compile(r" ?[(（][A-Z][a-z]+[)）]")
+_BLANKS = re.compile(r"[ \t]+")
 _EN_WORD = re.compile(r"[A-Z][A-Za-z'’.-]*|[A-Z]{2,}|of|and|for|the|on|in|&")
 
 
 def find_english_candidates(text: str) -> list[Candidate]:
     """Capitalised English names typed by their head noun: Shenzhen Bay Laboratory, University of Macau."""
     out: list[Candidate] = []
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[A-Za-z][A-Za-z'’.&-]*|&", text)]
-    heads = sorted(ENGLISH_HEADS, key=lambda h: -len(h.split()))
+    words = [(m.start(), m.end(), m.group()) for m in _EN_TOKEN.finditer(text)]
     i = 0
     while i < len(words):
-        for head in heads:
-            parts = head.split()
+        for head, parts in _EN_HEADS:
             window = words[i : i + len(parts)]
             if [w[2].rstrip(".") for w in window] != parts or not _adjacent(text, window):
                 continue
@@ -645,9 +660,9 @@ def find_english_candidates(text: str) -> list[Candidate]:
             if left == i and right == i + len(parts):
                 break
             start, end = words[left][0], words[right - 1][1]
-            bracket = re.match(r" ?[(（][A-Z][a-z]+[)）]", text[end:])
+            bracket = _EN_BRACKET.match(text, end)
             if bracket:
-                end += bracket.end()
+                end = bracket.end()
             name = text[start:end].rstrip(".")
             etype = ENGLISH_HEADS[head]
             if etype == "Alliance" and name.startswith(("International", "World", "Global", "Asia")):
@@ -660,4 +675,4 @@ def find_english_candidates(text: str) -> list[Candidate]:
 
 
 def _adjacent(text: str, window: list[tuple[int, int, str]]) -> bool:
-    return all(re.fullmatch(r"[ \t]+", text[a[1] : b[0]] or "x") for a, b in itertools.pairwise(window))
+    return all(a[1] < b[0] and _BLANKS.fullmatch(text, a[1], b[0]) for a, b in itertools.pairwise(window))
