@@ -27,6 +27,7 @@ from synthetic_corpus import write_corpus  # noqa: E402
 
 from extract.documents import read_document  # noqa: E402
 from extract.pipeline import build_nlp, extract_document, fingerprint  # noqa: E402
+from extract.records import DocumentRecord  # noqa: E402
 from kg.build import _in_processes, gc_paused, load_records  # noqa: E402
 
 
@@ -53,7 +54,7 @@ def main() -> None:
         raws = [read_document(p) for p in paths]
         t = time.perf_counter()
         with gc_paused():  # as gbakg build runs it
-            records = list(_in_processes(partial(extract_document, data_file=""), raws, args.jobs))
+            records = list(_in_processes(partial(extract_document, data_file=""), raws, args.jobs, result_type=DocumentRecord))
         seconds = time.perf_counter() - t
         mentions = sum(len(r.mentions) for r in records)
         relations = sum(len(r.relations) for r in records)

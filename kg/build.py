@@ -230,14 +230,18 @@ def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple
     return record, part, _cache_entry(raw, fingerprint, record, part)
 
 
-def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, beside: bool = False) -> Iterator[_T]:
+def _in_processes(
+    work: Callable[[Any], _T], items: list[Any], jobs: int, *, beside: bool = False, result_type: Any = None
+) -> Iterator[_T]:
     """``work`` of each item, in order, in ``jobs`` processes: ``jobs - 1`` workers, started at once,
     take chunks of items from the front while this process takes them from the back, until they
     meet; it then hands out every result in order. Workers are forked where processes can fork, so
     they start with what this process has loaded (a pipeline built before is not built again): call
     it before starting threads. ``beside``: this process does none of the work, which goes to
     ``jobs`` workers even for one item, so that the caller's own work runs alongside it (the caller
-    may go on before reading the results)."""
+    may go on before reading the results). ``result_type``: the type of every result, which workers
+    then send as MessagePack (msgspec) instead of a pickle: several times faster to write for
+    records of many small items."""
     if jobs <= 1 or not items or (len(items) == 1 and not beside):
         return _here(work, items)
     from concurrent.futures import ProcessPoolExecutor
@@ -248,26 +252,38 @@ def _in_processes(work: Callable[[Any], _T], items: list[Any], jobs: int, *, bes
     chunk = max(1, min(8, len(items) // (8 * jobs)))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method), initializer=_worker_started)
     try:
-        if beside:
-            return _closing(pool.map(work, items, chunksize=chunk), pool)
         chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-        futures = [pool.submit(_pickled_work_on, work, part) for part in chunks]
+        futures = [pool.submit(_encoded_work_on, work, part, result_type is not None) for part in chunks]
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
-    return _sharing(work, chunks, futures, pool)
+    decode = _results_decoder(result_type)
+    if beside:
+        return _closing((result for future in futures for result in decode(future.result())), pool)
+    return _sharing(work, chunks, futures, pool, decode)
 
 
 def _work_on(work: Callable[[Any], _T], items: list[Any]) -> list[_T]:
     return [work(item) for item in items]
 
 
-def _pickled_work_on(work: Callable[[Any], _T], items: list[Any]) -> bytes:
-    """The results as one pickle, which the receiving process unpacks when it chooses (the thread that
-    receives them then only copies bytes)."""
+def _encoded_work_on(work: Callable[[Any], _T], items: list[Any], typed: bool) -> bytes:
+    """The results as one message, which the receiving process decodes when it chooses (the thread
+    that receives them then only copies bytes): MessagePack when ``typed``, else a pickle."""
+    results = _work_on(work, items)
+    if typed:
+        return msgspec.msgpack.encode(results)
     import pickle
 
-    return pickle.dumps(_work_on(work, items), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _results_decoder(result_type: Any) -> Callable[[bytes], list[Any]]:
+    if result_type is None:
+        import pickle
+
+        return pickle.loads  # type: ignore[no-any-return]
+    return msgspec.msgpack.Decoder(list[result_type]).decode  # type: ignore[valid-type]
 
 
 def _here(work: Callable[[Any], _T], items: list[Any]) -> Iterator[_T]:
@@ -279,9 +295,9 @@ def _here(work: Callable[[Any], _T], items: list[Any]) -> Iterator[_T]:
 _SWITCH_INTERVAL = 0.0005  # s: while this process works, the thread taking the workers' results gets the GIL this soon
 
 
-def _sharing(work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[Any], pool: Any) -> Iterator[_T]:
-    import pickle
-
+def _sharing(
+    work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[Any], pool: Any, decode: Callable[[bytes], list[Any]]
+) -> Iterator[_T]:
     try:
         done: dict[int, list[_T]] = {}
         unpacked = 0  # the workers' chunks before this one are unpacked
@@ -293,12 +309,12 @@ def _sharing(work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[A
                     break
                 done[index] = list(_here(work, chunks[index]))
                 while unpacked < index and futures[unpacked].done():
-                    done[unpacked] = pickle.loads(futures[unpacked].result())
+                    done[unpacked] = decode(futures[unpacked].result())
                     unpacked += 1
         finally:
             sys.setswitchinterval(interval)
         for index, future in enumerate(futures):
-            yield from done.pop(index) if index in done else pickle.loads(future.result())
+            yield from done.pop(index) if index in done else decode(future.result())
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -325,7 +341,13 @@ def _extracted(
     *,
     beside: bool = False,
 ) -> Iterator[tuple[DocumentRecord, DocumentPart, bytes]]:
-    return _in_processes(partial(_extract_for_cache, extractor, fingerprint), raws, jobs, beside=beside)
+    return _in_processes(
+        partial(_extract_for_cache, extractor, fingerprint),
+        raws,
+        jobs,
+        beside=beside,
+        result_type=tuple[DocumentRecord, DocumentPart, bytes],
+    )
 
 
 def load_records(
@@ -387,7 +409,8 @@ def load_records(
             result.extracted.append(raw.doc_id)
             result.records.append(record)
             result.parts[raw.doc_id] = part
-    for (raw, _), (_, part, cache_entry) in zip(stale, _in_processes(partial(_remade, fingerprint), stale, jobs), strict=True):
+    remade = _in_processes(partial(_remade, fingerprint), stale, jobs, result_type=tuple[DocumentRecord, DocumentPart, bytes])
+    for (raw, _), (_, part, cache_entry) in zip(stale, remade, strict=True):
         write_atomic(_cache_path(out_dir, raw.doc_id), cache_entry)
         result.parts[raw.doc_id] = part
     result.records.sort(key=lambda r: r.info.doc_id)
