@@ -466,7 +466,7 @@ def find_titled_programs(text: str) -> list[Candidate]:
 
 
 _SPEECH_OR_TITLE = _SPEECH + tuple(_PERSON_TITLES)
-_AFTER_NAME = _SPEECH_OR_TITLE + ("等", "在", "曾", "的", "团队", "课题组")
+_AFTER_NAME = (*_SPEECH_OR_TITLE, "等", "在", "曾", "的", "团队", "课题组")
 _BEFORE_NAME = (*_PERSON_TITLES, "，", "、")
 _SPEECH_RE = re.compile("|".join(_SPEECH))
 _PHOTO_CREDIT = re.compile(r"（([\u3400-\u9fff]{2,3})\s*摄）|记者\s*([\u3400-\u9fff]{2,3})\s*摄")
