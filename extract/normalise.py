@@ -150,7 +150,16 @@ def _append_lines(
         prev = (s, e)
 
 
-_ASCII_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"})
+_ASCII_PUNCT = {"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"}
+
+
+def _full_width_punctuation(text: str) -> str:
+    """``_ASCII_PUNCT`` applied, one replacement per character present (no replacement is replaced
+    again; ``str.translate`` looks up every character of a non-ASCII text in a dictionary)."""
+    for ascii_mark, full_width in _ASCII_PUNCT.items():
+        if ascii_mark in text:
+            text = text.replace(ascii_mark, full_width)
+    return text
 
 
 @lru_cache(maxsize=8)
@@ -183,7 +192,7 @@ def fold(text: str) -> str:
     """Simplified script, full-width brackets and curly quotes, one character for one."""
     whole = str(_converter("t2s").convert(text))  # OpenCC never matches across a line break
     if len(whole) == len(text) and _same_line_breaks(whole, text):
-        return whole.translate(_ASCII_PUNCT)  # every line kept its length
+        return _full_width_punctuation(whole)  # every line kept its length
     lines = text.split("\n")
     converted = whole.split("\n")
     if len(converted) != len(lines):
@@ -191,14 +200,14 @@ def fold(text: str) -> str:
     folded = "\n".join(
         out if len(out) == len(line) else _convert_same_length(line, "t2s") for line, out in zip(lines, converted, strict=True)
     )
-    return folded.translate(_ASCII_PUNCT)
+    return _full_width_punctuation(folded)
 
 
 def _code_points(text: str) -> Any:
     """The text as an array of its code points, one per character."""
     import numpy as np
 
-    return np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
 
 
 def _same_line_breaks(a: str, b: str) -> bool:
@@ -235,8 +244,6 @@ def _remember_traditional(converted: dict[str, str]) -> dict[str, str]:
     return converted
 
 
-_NOT_LATIN = re.compile(r"[^A-Za-z]+")
-_NOT_CJK = re.compile(r"[^\u3400-\u9fff]+")
 
 
 def detect_script(text: str, folded: str | None = None) -> str:
@@ -245,10 +252,12 @@ def detect_script(text: str, folded: str | None = None) -> str:
     the first 20,000 Chinese characters. ``folded``: ``fold(text)``, if the caller has it."""
     import numpy as np
 
-    if len(_NOT_LATIN.sub("", text)) > 2 * len(_NOT_CJK.sub("", text)):
-        return "en"
     written = _code_points(text)
-    chinese = np.flatnonzero((written >= 0x3400) & (written <= 0x9FFF))[:20000]
+    is_chinese = (written >= 0x3400) & (written <= 0x9FFF)
+    lower = written | 0x20  # A-Z to a-z; nothing else lands in a-z
+    if np.count_nonzero((lower >= ord("a")) & (lower <= ord("z"))) > 2 * np.count_nonzero(is_chinese):
+        return "en"
+    chinese = np.flatnonzero(is_chinese)[:20000]
     if not len(chinese):
         return "zh-Hans"
     simplified = _code_points(fold(text) if folded is None else folded)

@@ -54,6 +54,17 @@ def test_detect_script():
     assert detect_script("2024 年", "2024 年") == "zh-Hans"
 
 
+def test_english_means_twice_as_many_latin_letters_as_chinese_characters():
+    assert detect_script("ABCD 深圳") == "zh-Hans"  # 4 letters, 2 characters: not more than twice
+    assert detect_script("ABCDe 深圳") == "en"
+    assert detect_script("[@`{ 深圳") == "zh-Hans"  # the neighbours of A-Z and a-z are not letters
+    assert detect_script("ÀÉÎÕÜ 深圳") == "zh-Hans"
+
+
+def test_fold_makes_ascii_brackets_and_corner_quotes_full_width():
+    assert fold("(A,B;C)「D」『E』") == "（A，B；C）“D”‘E’"
+
+
 def test_fold_of_a_whole_text_is_fold_line_by_line():
     lines = ["鵬城實驗室與香港科技大學", "", "臺灣 乾隆 後來 頭髮", "The 粵港澳 Greater Bay 大灣區", "發展（廣州）"]
     text = "\n".join(lines)
