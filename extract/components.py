@@ -21,7 +21,7 @@ from spacy.util import registry
 
 from . import facts as qualified
 from . import relations as rel
-from .known import DEFAULT_DATA_FILE, KnownEntity, load_known, name_key
+from .known import DEFAULT_DATA_FILE, KnownEntity, load_known, name_key, name_keys
 from .normalise import fold
 from .rules import (
     Candidate,
@@ -365,6 +365,7 @@ class Resolver:
         offsets = _offsets(doc)
         spans = candidates(doc)
         known = [c for c in spans if c.rule.startswith("known")]
+        name_keys([c.kb_id for c in spans if not c.rule.startswith("known")])  # keys of new names made together
         known_at: dict[tuple[int, int], list[Aligned]] = {}
         for c in known:
             known_at.setdefault((c.start_char, c.end_char), []).append(c)
@@ -396,7 +397,7 @@ class Resolver:
                 continue
             c = self._disambiguate(text, c, known_at, city_ends)
             canonical = c.kb_id if c.rule.startswith("known") else self.canonical(c.label, c.kb_id)
-            chosen.append(c._replace(kb_id=canonical))
+            chosen.append(Aligned(c.start, c.end, c.start_char, c.end_char, c.label, canonical, c.rule))
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen += self._defined_aliases(text, offsets, chosen, taken)
         chosen.sort(key=lambda c: c.start)

@@ -25,3 +25,13 @@ def test_bad_data_file_names_the_line(tmp_path):
 def test_name_key_folds_script_quotes_dashes_and_spaces():
     assert name_key("「深圳－香港—廣州」創新集群") == name_key("深圳-香港-广州创新集群")
     assert name_key("香港科技大學 (廣州)") == name_key("香港科技大学（广州）")
+
+
+def test_name_keys_made_together_are_made_one_by_one():
+    import extract.known as known
+
+    names = ["「深圳－香港—廣州」創新集群", "臺灣 乾隆 後來", "Ｓｈｅｎｚｈｅｎ Bay Lab", "鹏城实验室", "a\nb", "乾燥 頭髮", "臺灣 乾隆 後來"]
+    together = (known._KEYS.clear(), known.name_keys(names))[1]
+    alone = [(known._KEYS.clear(), name_key(n))[1] for n in names]
+    assert together == alone
+    assert together[2] == "shenzhenbaylab"
