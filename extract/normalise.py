@@ -10,6 +10,7 @@ so an offset in the folded text is an offset in the repaired text.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,7 +40,7 @@ class CleanText:
     """Repaired text in the document's own script with a raw offset for every character."""
 
     text: str
-    offsets: list[int]
+    offsets: array[int]  # one raw offset per character of ``text``
     weak_breaks: set[int] = field(default_factory=set)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -87,6 +88,11 @@ def _width(line: str) -> float:
     return len(stripped) - ascii_chars + 0.5 * ascii_chars
 
 
+def _short(line: str, width: float | None, typical: float) -> bool:
+    """Whether a line (of ``width``, if known) is under 60 % of the typical width: a heading, say."""
+    return (width if width is not None else _width(line)) < 0.6 * typical
+
+
 def _ends_sentence(line: str) -> bool:
     body = line.rstrip().rstrip(_CLOSERS + "*")
     return bool(body) and body[-1] in _TERMINAL
@@ -96,23 +102,46 @@ def repair(raw: str) -> CleanText:
     """Join broken lines, drop page furniture and move footnote blocks after the body."""
     spans = _line_spans(raw)
     furniture, footnotes = _furniture_lines(raw, spans)
-    moved = {i for block in footnotes for i in block}
-    body = [(s, e) for i, (s, e) in enumerate(spans) if i not in furniture | moved and raw[s:e].strip()]
-    widths = sorted(_width(raw[s:e]) for s, e in body)
+    left_out = furniture | {i for block in footnotes for i in block}
+    body = [(s, e) for i, (s, e) in enumerate(spans) if i not in left_out and not raw[s:e].isspace() and s < e]
+    width_at = {s: _width(raw[s:e]) for s, e in body}
+    widths = sorted(width_at.values())
     typical = widths[int(len(widths) * 0.8)] if widths else 0
-    chars: list[str] = []
-    offsets: list[int] = []
+    out = _Pieces()
     weak: set[int] = set()
     for stream in [body, *([spans[i] for i in block] for block in footnotes)]:
-        if chars and chars[-1] != "\n":
-            chars.append("\n")
-            offsets.append(offsets[-1])
-        _append_lines(raw, stream, typical, chars, offsets, weak)
-    return CleanText("".join(chars), offsets, weak)
+        if out.pieces and out.pieces[-1][-1] != "\n":
+            out.add("\n", out.last)
+        _append_lines(raw, stream, typical, out, weak, width_at)
+    return CleanText("".join(out.pieces), out.offsets(), weak)
+
+
+class _Pieces:
+    """Text in pieces, each piece a run of raw characters from one raw offset on (or one character
+    standing for a raw line break)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []  # never empty
+        self.starts: list[int] = []  # the raw offset of each piece's first character
+        self.length = 0
+        self.last = 0  # the raw offset of the last character
+
+    def add(self, piece: str, raw_start: int) -> None:
+        self.pieces.append(piece)
+        self.starts.append(raw_start)
+        self.length += len(piece)
+        self.last = raw_start + len(piece) - 1
+
+    def offsets(self) -> array[int]:
+        import numpy as np
+
+        lengths = np.fromiter(map(len, self.pieces), dtype=np.int64, count=len(self.pieces))
+        shift = np.asarray(self.starts, dtype=np.int64) - (np.cumsum(lengths) - lengths)
+        return array("q", (np.repeat(shift, lengths) + np.arange(self.length, dtype=np.int64)).tobytes())
 
 
 def _append_lines(
-    raw: str, lines: list[tuple[int, int]], typical: float, chars: list[str], offsets: list[int], weak: set[int]
+    raw: str, lines: list[tuple[int, int]], typical: float, out: _Pieces, weak: set[int], width_at: dict[int, float]
 ) -> None:
     prev: tuple[int, int] | None = None
     for s, e in lines:
@@ -131,22 +160,20 @@ def _append_lines(
                 or (gap and _BULLET.match(prev_line))
                 or prev_line.lstrip().startswith(("—", "--"))
             ):
-                chars.append("\n")
-                offsets.append(newline_at)
-            elif _width(prev_line) < 0.6 * typical and prev_line[-1] not in _JOINERS:
-                weak.add(len(chars))
+                out.add("\n", newline_at)
+            elif _short(prev_line, width_at.get(prev[0]), typical) and prev_line[-1] not in _JOINERS:
+                weak.add(out.length)
             elif prev_line[-1].isascii() and prev_line[-1].isalnum() and line.lstrip()[:1].isascii():
-                chars.append(" ")
-                offsets.append(newline_at)
-        if "**" not in raw[s + lead : s + trail]:
-            chars.extend(raw[s + lead : s + trail])
-            offsets.extend(range(s + lead, s + trail))
+                out.add(" ", newline_at)
+        body = raw[s + lead : s + trail]
+        if "**" not in body:
+            if body:
+                out.add(body, s + lead)
         else:
             for k in range(s + lead, s + trail):
                 if raw[k] == "*" and (raw[k - 1 : k] == "*" or raw[k + 1 : k + 2] == "*"):
                     continue  # Markdown bold markers
-                chars.append(raw[k])
-                offsets.append(k)
+                out.add(raw[k], k)
         prev = (s, e)
 
 
@@ -242,8 +269,6 @@ def _remember_traditional(converted: dict[str, str]) -> dict[str, str]:
         _TRADITIONAL.clear()
     _TRADITIONAL.update(converted)
     return converted
-
-
 
 
 def detect_script(text: str, folded: str | None = None) -> str:
