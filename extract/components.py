@@ -182,29 +182,47 @@ def _add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
 _WHITESPACE_RUN = re.compile(r"(\s+)")
 
 
+class _Orths(dict[str, int]):
+    """Each token text's ID in the string store, added when first asked for."""
+
+    def __init__(self, strings: Any) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, text: str) -> int:
+        if len(self) > 1_000_000:
+            self.clear()
+        orth: int = self.strings.add(text)
+        self[text] = orth
+        return orth
+
+
 class CharTokenizer:
     """One token per non-space character, as ``spacy.zh.ChineseTokenizer`` with ``segmenter = "char"``
     makes them (a space after a character is its whitespace, any other run of whitespace is a token),
-    split at whitespace runs instead of searched for character by character."""
+    split at whitespace runs instead of searched for character by character. The Doc is made from
+    the tokens' string IDs, which spares it hashing each token's text."""
 
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
+        self.orths = _Orths(vocab.strings)
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
+        orth = self.orths.__getitem__
+        words: list[int] = []
         spaces: list[bool] = []
         for i, part in enumerate(_WHITESPACE_RUN.split(text)):
             if i % 2 == 0:
-                words += part
+                words += map(orth, part)
                 spaces += [False] * len(part)
                 continue
             if part[0] == " " and words:
                 spaces[-1] = True
                 part = part[1:]
             if part:
-                words.append(part)
+                words.append(orth(part))
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        return Doc(self.vocab, words=words, spaces=spaces)  # type: ignore[arg-type]  # IDs are words too
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         return (self(text) for text in texts)
