@@ -593,6 +593,7 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
     unknown = sorted(set(rules) - set(rel.RULES))
     if unknown:
         raise ValueError(f"unknown relation rules: {', '.join(unknown)}")
+    chosen = tuple(rules)
 
     def relations(doc: Doc) -> Doc:
         state = _state(doc)
@@ -605,7 +606,7 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
             inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
             if not inside:
                 continue
-            for f in rel.apply_rules(rules, text[s:e], s, inside):
+            for f in rel.apply_rules(chosen, text[s:e], s, inside):
                 found.append((index, f))
             for m, rule_id in members:
                 if s <= m.start < e:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .relations import PLACE_TYPES, Ment
 
 __all__ = ["FACT_RULES", "Stated", "apply_fact_rules", "chinese_number", "parse_amount"]
 
 
-@dataclass(frozen=True)
-class Stated:
+class Stated(NamedTuple):
     subject: Ment
     kind: str  # "rank", "date" or "quantity"
     attribute: str

@@ -10,8 +10,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 __all__ = ["PLACE_TYPES", "RULES", "Found", "Ment", "apply_rules", "name_derived_part_of"]
 
@@ -35,16 +36,14 @@ _ORG_TYPES = (
 )
 
 
-@dataclass(frozen=True)
-class Ment:
+class Ment(NamedTuple):
     start: int
     end: int
     type: str
     canonical: str
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     subject: Ment
     predicate: str
     object: Ment
@@ -638,8 +637,12 @@ def initiated_by_verb(text: str, base: int, ments: Sequence[Ment]) -> list[Found
 def apply_rules(rule_ids: Sequence[str], text: str, base: int, ments: Sequence[Ment]) -> list[Found]:
     """Run the chosen rules on one sentence (``text`` starts at document offset ``base``)."""
     found: list[Found] = []
-    for rule_id in rule_ids:
-        cue = CUES.get(rule_id)
+    for fn, cue in _chosen(tuple(rule_ids)):
         if cue is None or cue.search(text):
-            found.extend(RULES[rule_id](text, base, ments))
+            found += fn(text, base, ments)
     return [f for f in found if f.subject.canonical != f.object.canonical]
+
+
+@lru_cache(maxsize=16)
+def _chosen(rule_ids: tuple[str, ...]) -> list[tuple[Rule, re.Pattern[str] | None]]:
+    return [(RULES[rule_id], CUES.get(rule_id)) for rule_id in rule_ids]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "HEADS",
@@ -207,8 +207,7 @@ def _stop_word_ends_at(text: str, j: int) -> bool:
     return any(text[j - n : j] in _MULTI_STOP_SET for n in _MULTI_STOP_LENGTHS if n <= j)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     start: int
     end: int
     type: str
