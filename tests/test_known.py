@@ -30,7 +30,15 @@ def test_name_key_folds_script_quotes_dashes_and_spaces():
 def test_name_keys_made_together_are_made_one_by_one():
     import extract.known as known
 
-    names = ["「深圳－香港—廣州」創新集群", "臺灣 乾隆 後來", "Ｓｈｅｎｚｈｅｎ Bay Lab", "鹏城实验室", "a\nb", "乾燥 頭髮", "臺灣 乾隆 後來"]
+    names = [
+        "「深圳－香港—廣州」創新集群",
+        "臺灣 乾隆 後來",
+        "Ｓｈｅｎｚｈｅｎ Bay Lab",
+        "鹏城实验室",
+        "a\nb",
+        "乾燥 頭髮",
+        "臺灣 乾隆 後來",
+    ]
     together = (known._KEYS.clear(), known.name_keys(names))[1]
     alone = [(known._KEYS.clear(), name_key(n))[1] for n in names]
     assert together == alone
