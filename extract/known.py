@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kg.errors import DataFileError
 
-from .normalise import fold
+from .normalise import Remembered, fold
 
 __all__ = ["DEFAULT_DATA_FILE", "ENTITY_TYPES", "KnownEntity", "load_known", "name_key", "name_keys"]
 
@@ -55,7 +55,7 @@ class KnownEntity:
 def name_key(name: str) -> str:
     """The comparison key of a name: NFKC, simplified, no spaces, quotes or dots, one dash, lower case."""
     key = _KEYS.get(name)
-    return key if key is not None else _remember_keys({name: _finish_key(fold(unicodedata.normalize("NFKC", name)))})[name]
+    return key if key is not None else _KEYS.remember({name: _finish_key(fold(unicodedata.normalize("NFKC", name)))})[name]
 
 
 def name_keys(names: list[str]) -> list[str]:
@@ -66,7 +66,7 @@ def name_keys(names: list[str]) -> list[str]:
         normal = [unicodedata.normalize("NFKC", name) for name in new]
         folded = fold("\n".join(normal)).split("\n")  # folding a text folds each of its lines alone
         if len(folded) == len(new):
-            _remember_keys({name: _finish_key(f) for name, f in zip(new, folded, strict=True)})
+            _KEYS.remember({name: _finish_key(f) for name, f in zip(new, folded, strict=True)})
     return [name_key(name) for name in names]
 
 
@@ -77,14 +77,7 @@ def _finish_key(folded: str) -> str:
     return s.lower()
 
 
-_KEYS: dict[str, str] = {}  # keys made so far, forgotten past 131,072
-
-
-def _remember_keys(made: dict[str, str]) -> dict[str, str]:
-    if len(_KEYS) > 131072:
-        _KEYS.clear()
-    _KEYS.update(made)
-    return made
+_KEYS = Remembered(131072)  # keys made so far
 
 
 def _split(cell: str) -> tuple[str, ...]:

@@ -247,7 +247,7 @@ def _same_line_breaks(a: str, b: str) -> bool:
 def to_traditional(text: str) -> str:
     """The traditional (Hong Kong) form of a simplified name."""
     known = _TRADITIONAL.get(text)
-    return known if known is not None else _remember_traditional({text: str(_converter("s2hk").convert(text))})[text]
+    return known if known is not None else _TRADITIONAL.remember({text: str(_converter("s2hk").convert(text))})[text]
 
 
 def to_traditional_all(names: list[str]) -> list[str]:
@@ -257,18 +257,25 @@ def to_traditional_all(names: list[str]) -> list[str]:
     if new:
         converted = str(_converter("s2hk").convert("\n".join(new))).split("\n")  # OpenCC never matches across a line break
         if len(converted) == len(new):
-            _remember_traditional(dict(zip(new, converted, strict=True)))
+            _TRADITIONAL.remember(dict(zip(new, converted, strict=True)))
     return [to_traditional(name) for name in names]
 
 
-_TRADITIONAL: dict[str, str] = {}  # names converted so far, forgotten past 65,536
+class Remembered(dict[str, str]):
+    """Strings made from strings so far, all forgotten once there are more than ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, made: dict[str, str]) -> dict[str, str]:
+        if len(self) > self.limit:
+            self.clear()
+        self.update(made)
+        return made
 
 
-def _remember_traditional(converted: dict[str, str]) -> dict[str, str]:
-    if len(_TRADITIONAL) > 65536:
-        _TRADITIONAL.clear()
-    _TRADITIONAL.update(converted)
-    return converted
+_TRADITIONAL = Remembered(65536)  # names converted so far
 
 
 def detect_script(text: str, folded: str | None = None) -> str:
