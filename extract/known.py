@@ -61,13 +61,13 @@ def name_key(name: str) -> str:
 def name_keys(names: list[str]) -> list[str]:
     """``name_key`` of each name; the names without a key yet are folded in one call (folding costs
     tens of microseconds a call)."""
-    new = sorted({name for name in names if name not in _KEYS and "\n" not in name})
-    if new:
-        normal = [unicodedata.normalize("NFKC", name) for name in new]
-        folded = fold("\n".join(normal)).split("\n")  # folding a text folds each of its lines alone
-        if len(folded) == len(new):
-            _KEYS.remember({name: _finish_key(f) for name, f in zip(new, folded, strict=True)})
+    _KEYS.remember_all(names, _keys_together)
     return [name_key(name) for name in names]
+
+
+def _keys_together(names: list[str]) -> list[str]:
+    folded = fold("\n".join(unicodedata.normalize("NFKC", name) for name in names)).split("\n")  # line by line
+    return [_finish_key(f) for f in folded]
 
 
 def _finish_key(folded: str) -> str:

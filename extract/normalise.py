@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -103,7 +104,7 @@ def repair(raw: str) -> CleanText:
     spans = _line_spans(raw)
     furniture, footnotes = _furniture_lines(raw, spans)
     left_out = furniture | {i for block in footnotes for i in block}
-    body = [(s, e) for i, (s, e) in enumerate(spans) if i not in left_out and not raw[s:e].isspace() and s < e]
+    body = [(s, e) for i, (s, e) in enumerate(spans) if i not in left_out and raw[s:e].strip()]
     width_at = {s: _width(raw[s:e]) for s, e in body}
     widths = sorted(width_at.values())
     typical = widths[int(len(widths) * 0.8)] if widths else 0
@@ -253,11 +254,7 @@ def to_traditional(text: str) -> str:
 def to_traditional_all(names: list[str]) -> list[str]:
     """``to_traditional`` of each name; the names not yet converted are converted in one call (OpenCC
     costs tens of microseconds a call)."""
-    new = sorted({name for name in names if name not in _TRADITIONAL and "\n" not in name})
-    if new:
-        converted = str(_converter("s2hk").convert("\n".join(new))).split("\n")  # OpenCC never matches across a line break
-        if len(converted) == len(new):
-            _TRADITIONAL.remember(dict(zip(new, converted, strict=True)))
+    _TRADITIONAL.remember_all(names, lambda new: str(_converter("s2hk").convert("\n".join(new))).split("\n"))
     return [to_traditional(name) for name in names]
 
 
@@ -273,6 +270,16 @@ class Remembered(dict[str, str]):
             self.clear()
         self.update(made)
         return made
+
+    def remember_all(self, names: list[str], convert: Callable[[list[str]], list[str]]) -> None:
+        """Make the strings of the names not remembered yet in one call of ``convert``, which gets
+        them in order and must give one string for each (names with a line break are left out: the
+        converters join names with line breaks, as OpenCC never matches across one)."""
+        new = sorted({name for name in names if name not in self and "\n" not in name})
+        if new:
+            made = convert(new)
+            if len(made) == len(new):
+                self.remember(dict(zip(new, made, strict=True)))
 
 
 _TRADITIONAL = Remembered(65536)  # names converted so far

@@ -114,7 +114,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
             city=fact.city if fact else "",
         )
 
-    key_of = {key: key for key in entities}  # one tuple per entity, which a pickle of the record writes once
+    key_of = {key: key for key in entities}  # one tuple per entity, shared by its relations and facts
     stated: set[tuple[int, tuple[str, str], str, tuple[str, str], str, float]] = set()
     for index, f in state["relations"]:
         subject, obj = key_of.get((f.subject.type, f.subject.canonical)), key_of.get((f.object.type, f.object.canonical))

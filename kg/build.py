@@ -263,14 +263,10 @@ def _in_processes(
     return _sharing(work, chunks, futures, pool, decode)
 
 
-def _work_on(work: Callable[[Any], _T], items: list[Any]) -> list[_T]:
-    return [work(item) for item in items]
-
-
 def _encoded_work_on(work: Callable[[Any], _T], items: list[Any], typed: bool) -> bytes:
     """The results as one message, which the receiving process decodes when it chooses (the thread
     that receives them then only copies bytes): MessagePack when ``typed``, else a pickle."""
-    results = _work_on(work, items)
+    results = [work(item) for item in items]
     if typed:
         return msgspec.msgpack.encode(results)
     import pickle
