@@ -196,15 +196,15 @@ _PERSON_TITLES = sorted(
 _SPEECH = ("表示", "指出", "认为", "介绍", "说", "强调", "称", "谈到", "告诉")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MULTI_STOPS = sorted((w for w in _LEFT_STOPS if len(w) > 1), key=len, reverse=True)
-_MULTI_STOP_SET = frozenset(_MULTI_STOPS)
-_MULTI_STOP_LENGTHS = sorted({len(w) for w in _MULTI_STOPS})
+_MULTI_STOPS_BY_LAST = {last: tuple(w for w in _MULTI_STOPS if w[-1] == last) for last in {w[-1] for w in _MULTI_STOPS}}
 _INNER_PUNCT = re.compile(r"[，。、；：,]")
 _QUOTED_PUNCT = re.compile(r"[，。、；：”]")
 
 
 def _stop_word_ends_at(text: str, j: int) -> bool:
     """Whether a stop word of two or more characters ends at offset ``j``."""
-    return any(text[j - n : j] in _MULTI_STOP_SET for n in _MULTI_STOP_LENGTHS if n <= j)
+    words = _MULTI_STOPS_BY_LAST.get(text[j - 1]) if j > 0 else None
+    return words is not None and text.endswith(words, 0, j)
 
 
 class Candidate(NamedTuple):
