@@ -80,23 +80,33 @@ class Aligned(NamedTuple):
     rule: str
 
 
+_TOKEN_TABLE = "gbakg.token_table"  # doc.user_data: the table the tokenizer made with the Doc
+
+
 class TokenOffsets:
-    """Character offsets to token ranges, as ``Doc.char_span`` aligns them, without making a Span each time."""
+    """Character offsets to token ranges, as ``Doc.char_span`` aligns them, without making a Span each
+    time: each token's first character (``idx``) and end (``ends``), and the text's ``length``. A
+    character belongs to the last token starting at or before it (a token's trailing space is its
+    own). Taken from the tokenizer where it made them."""
 
     def __init__(self, doc: Doc) -> None:
+        made: tuple[list[int], list[int], int] | None = doc.user_data.get(_TOKEN_TABLE)  # type: ignore[call-overload]
+        if made is not None and len(made[0]) == len(doc):
+            self.idx, self.ends, self.length = made
+            return
         import numpy as np
         from spacy.attrs import IDX, LENGTH, SPACY
 
         table = doc.to_array([IDX, LENGTH, SPACY]).astype(np.int64).reshape(-1, 3)
-        self.idx: list[int] = table[:, 0].tolist()
-        self.ends: list[int] = (table[:, 0] + table[:, 1]).tolist()
-        self.owner: list[int] = np.repeat(np.arange(len(table)), table[:, 1] + table[:, 2]).tolist()
+        self.idx = table[:, 0].tolist()
+        self.ends = (table[:, 0] + table[:, 1]).tolist()
+        self.length = int(table[:, 1:].sum())
 
     def align(self, start: int, end: int, *, expand: bool = True) -> tuple[int, int] | None:
         """The token range of characters ``start:end`` ("expand" or "strict" alignment), or None."""
-        if not (0 <= start < len(self.owner) and 0 < end <= len(self.owner)):
+        if not (0 <= start < self.length and 0 < end <= self.length):
             return None
-        first, last = self.owner[start], self.owner[end - 1]
+        first, last = bisect_right(self.idx, start) - 1, bisect_right(self.idx, end - 1) - 1
         if not expand and (start != self.idx[first] or end != self.ends[last]):
             return None
         if start == self.ends[first]:
@@ -211,18 +221,32 @@ class CharTokenizer:
         orth = self.orths.__getitem__
         words: list[int] = []
         spaces: list[bool] = []
+        idx: list[int] = []  # TokenOffsets' table, made on the way
+        ends: list[int] = []
+        pos = 0
         for i, part in enumerate(_WHITESPACE_RUN.split(text)):
+            n = len(part)
             if i % 2 == 0:
-                words += map(orth, part)
-                spaces += [False] * len(part)
+                if n:
+                    words += map(orth, part)
+                    spaces += [False] * n
+                    idx += range(pos, pos + n)
+                    ends += range(pos + 1, pos + n + 1)
+                pos += n
                 continue
+            lead = 0
             if part[0] == " " and words:
                 spaces[-1] = True
-                part = part[1:]
-            if part:
-                words.append(orth(part))
+                lead = 1
+            if n > lead:
+                words.append(orth(part[lead:]))
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)  # type: ignore[arg-type]  # IDs are words too
+                idx.append(pos + lead)
+                ends.append(pos + n)
+            pos += n
+        doc = Doc(self.vocab, words=words, spaces=spaces)  # type: ignore[arg-type]  # IDs are words too
+        doc.user_data[_TOKEN_TABLE] = (idx, ends, pos)
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         return (self(text) for text in texts)

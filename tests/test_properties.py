@@ -94,9 +94,11 @@ whitespace_text = st.text(alphabet=st.sampled_from(list("深圳湾  Hong\n\t\r\u
 def test_the_pipeline_tokenizer_makes_the_tokens_of_spacys_chinese_character_segmenter(text):
     import spacy
 
-    from extract.components import CharTokenizer
+    from extract.components import CharTokenizer, TokenOffsets
 
     ours = CharTokenizer(spacy.blank("zh").vocab)(text)
     theirs = spacy.blank("zh").make_doc(text)
     assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
     assert ours.text == text
+    made, read = TokenOffsets(ours), TokenOffsets(theirs)  # the tokenizer's own table, and one read from the Doc
+    assert (made.idx, made.ends, made.length) == (read.idx, read.ends, read.length)
