@@ -19,17 +19,42 @@ from typing import Any
 
 __all__ = ["CleanText", "detect_script", "fold", "repair", "to_traditional", "to_traditional_all"]
 
-_FURNITURE = re.compile(
-    r"^\s*(修改稿收到日期|收稿日期|修回日期|接受日期|录用日期|网络出版日期|网络首发日期|DOI\s*[:：]|doi\s*[:：])"
+class _LineStart:
+    """A pattern for the start of a line (``^\\s*`` and then one of ``firsts``, or a decimal digit
+    with ``digits``), tried only on lines whose first non-space character can begin it."""
+
+    def __init__(self, pattern: str, firsts: str, *, digits: bool = False, flags: int = 0) -> None:
+        self.regex = re.compile(pattern, flags)
+        self.firsts = frozenset(firsts)
+        self.digits = digits
+
+    def match(self, line: str, first: str) -> bool:
+        """Whether ``line``, whose first non-space character is ``first`` ("" if none), starts so."""
+        return (first in self.firsts or (self.digits and first.isdecimal())) and self.regex.match(line) is not None
+
+
+_CIRCLED = "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
+_CHINESE_NUMERALS = "一二三四五六七八九十"
+_FURNITURE = _LineStart(
+    r"^\s*(修改稿收到日期|收稿日期|修回日期|接受日期|录用日期|网络出版日期|网络首发日期|DOI\s*[:：]|doi\s*[:：])", "修收接录网Dd"
 )
-_FOOTNOTE_START = re.compile(r"^\s*(?:[①-⑳]|\[\d+\])\s*\S.*(?:https?://|\(\d{4}-\d{2}-\d{2}\)|\[\d{4}-\d{2}-\d{2}\])")
+_FOOTNOTE_START = _LineStart(
+    r"^\s*(?:[①-⑳]|\[\d+\])\s*\S.*(?:https?://|\(\d{4}-\d{2}-\d{2}\)|\[\d{4}-\d{2}-\d{2}\])", _CIRCLED + "["
+)
 _FOOTNOTE_TAIL = re.compile(r"^\s*(?:[\w\-‐./#%?=&:~]*\]?\.?\s*https?://\S*|[\w\-‐./#%?=&:~]+)\s*$")
-_PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$")
-_BULLET = re.compile(r"^\s*(?:[●•◆◇■□▪▶►★☆>#*]|[①-⑳]|-\s|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、]\s)")
-_SECTION = re.compile(
-    r"^\s*(?:摘\s*要|关键词|關鍵詞|关键字|Abstract|Key\s*words|参考文献|參考文獻|\d+(?:\.\d+)*\s+(?=[\u3400-\u9fff]))", re.I
+_PAGE_NUMBER = _LineStart(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$", "-—", digits=True)
+_BULLET = _LineStart(
+    r"^\s*(?:[●•◆◇■□▪▶►★☆>#*]|[①-⑳]|-\s|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、]\s)",
+    "●•◆◇■□▪▶►★☆>#*-（" + _CIRCLED + _CHINESE_NUMERALS,
+    digits=True,
 )
-_LABEL_LINE = re.compile(r"^\s*(?:关键词|關鍵詞|关键字|Key\s*words)", re.I)
+_SECTION = _LineStart(
+    r"^\s*(?:摘\s*要|关键词|關鍵詞|关键字|Abstract|Key\s*words|参考文献|參考文獻|\d+(?:\.\d+)*\s+(?=[\u3400-\u9fff]))",
+    "摘关關参參AaKk\u212a",  # re.I: the Kelvin sign is a K
+    digits=True,
+    flags=re.I,
+)
+_LABEL_LINE = _LineStart(r"^\s*(?:关键词|關鍵詞|关键字|Key\s*words)", "关關Kk\u212a", flags=re.I)
 _TERMINAL = "。！？!?；;：:"
 _CLOSERS = "”’」』）)》\"'"
 _JOINERS = "，、,（(“「《—-–·"
@@ -67,7 +92,8 @@ def _furniture_lines(raw: str, spans: list[tuple[int, int]]) -> tuple[set[int], 
         stripped = line.strip()
         if not stripped:
             continue
-        if _FOOTNOTE_START.match(line):
+        first = stripped[0]
+        if _FOOTNOTE_START.match(line, first):
             footnotes.append([i])
             in_footnote = True
             continue
@@ -75,7 +101,7 @@ def _furniture_lines(raw: str, spans: list[tuple[int, int]]) -> tuple[set[int], 
             footnotes[-1].append(i)
             continue
         in_footnote = False
-        if _FURNITURE.match(line) or _PAGE_NUMBER.match(line):
+        if _FURNITURE.match(line, first) or _PAGE_NUMBER.match(line, first):
             drop.add(i)
         elif repeated[stripped] >= 3 and len(stripped) <= 40 and not stripped.endswith(tuple(_TERMINAL)):
             drop.add(i)
@@ -145,20 +171,22 @@ def _append_lines(
     raw: str, lines: list[tuple[int, int]], typical: float, out: _Pieces, weak: set[int], width_at: dict[int, float]
 ) -> None:
     prev: tuple[int, int] | None = None
+    prev_first = ""
     for s, e in lines:
         line = raw[s:e]
         lead = len(line) - len(line.lstrip())
         trail = len(line.rstrip())
+        first = line[lead : lead + 1]
         if prev is not None:
             prev_line = raw[prev[0] : prev[1]].rstrip()
             newline_at = prev[1]
             gap = "\n\n" in raw[prev[1] : s] or "\n \n" in raw[prev[1] : s]
             if (
                 _ends_sentence(prev_line)
-                or _BULLET.match(line)
-                or _SECTION.match(line)
-                or _LABEL_LINE.match(prev_line)
-                or (gap and _BULLET.match(prev_line))
+                or _BULLET.match(line, first)
+                or _SECTION.match(line, first)
+                or _LABEL_LINE.match(prev_line, prev_first)
+                or (gap and _BULLET.match(prev_line, prev_first))
                 or prev_line.lstrip().startswith(("—", "--"))
             ):
                 out.add("\n", newline_at)
@@ -175,7 +203,7 @@ def _append_lines(
                 if raw[k] == "*" and (raw[k - 1 : k] == "*" or raw[k + 1 : k + 2] == "*"):
                     continue  # Markdown bold markers
                 out.add(raw[k], k)
-        prev = (s, e)
+        prev, prev_first = (s, e), first
 
 
 _ASCII_PUNCT = {"(": "（", ")": "）", ",": "，", ";": "；", "「": "“", "」": "”", "『": "‘", "』": "’"}

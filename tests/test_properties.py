@@ -102,3 +102,63 @@ def test_the_pipeline_tokenizer_makes_the_tokens_of_spacys_chinese_character_seg
     assert ours.text == text
     made, read = TokenOffsets(ours), TokenOffsets(theirs)  # the tokenizer's own table, and one read from the Doc
     assert (made.idx, made.ends, made.length) == (read.idx, read.ends, read.length)
+
+
+LINE_STARTS = [
+    "①",
+    "⑳",
+    "[3]",
+    "- ",
+    "—",
+    "12",
+    "３.",
+    "（二）",
+    "三、",
+    "●",
+    "#",
+    "摘 要",
+    "关键词",
+    "關鍵詞",
+    "参考文献",
+    "Abstract",
+    "ABSTRACT",
+    "\u212aey words",
+    "KEY WORDS",
+    "DOI:",
+    "doi：",
+    "收稿日期",
+    "修改稿收到日期",
+    "网络首发日期",
+    "1.2 ",
+    "深圳",
+    "a",
+    "K",
+    "Ｋ",
+    "٣",
+    " ",
+    "\u3000",
+    "\t",
+    "http://x.cn",
+    "(2024-01-02)",
+    "。",
+]
+
+
+def test_line_start_patterns_tried_by_first_character_match_as_the_patterns_do():
+    from itertools import product
+
+    from extract import normalise
+
+    patterns = [
+        getattr(normalise, name)
+        for name in ("_FURNITURE", "_FOOTNOTE_START", "_PAGE_NUMBER", "_BULLET", "_SECTION", "_LABEL_LINE")
+    ]
+    matched = 0
+    for parts in product(LINE_STARTS, repeat=3):
+        line = "".join(parts)
+        first = line.lstrip()[:1]
+        for start in patterns:
+            expected = start.regex.match(line) is not None
+            assert start.match(line, first) == expected, (start.regex.pattern, line)
+            matched += expected
+    assert matched > 10000  # the lines begin every pattern, not only fail them
