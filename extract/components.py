@@ -153,21 +153,23 @@ def entities(doc: Doc) -> list[Aligned]:
     ]
 
 
-def set_entities(doc: Doc, chosen: list[Aligned]) -> None:
+def set_entities(doc: Doc, chosen: list[Aligned], ids: dict[str, int] | None = None) -> None:
     """Write non-overlapping mentions, sorted by start, as ``doc.ents`` (label, kb_id, and the rule as
     the span id) in one array write, and keep them for ``entities``. A component that changes
-    ``doc.ents`` otherwise must drop ``doc._.gbakg["entities"]``."""
+    ``doc.ents`` otherwise must drop ``doc._.gbakg["entities"]``. ``ids``: the strings' IDs in the
+    Doc's string store, added as they are asked for (``_StringIds``)."""
     import numpy as np
     from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
 
     table = np.zeros((len(doc), 4), dtype=np.uint64)
     table[:, 0] = 2  # O: outside every entity
     if chosen:
-        add = doc.vocab.strings.add
-        starts = np.array([c.start for c in chosen], dtype=np.int64)
-        lengths = np.array([c.end - c.start for c in chosen], dtype=np.int64)
+        id_of = (ids if ids is not None else _StringIds(doc.vocab.strings)).__getitem__
+        rows = np.array(
+            [(c.start, c.end - c.start, id_of(c.label), id_of(c.kb_id), id_of(c.rule)) for c in chosen], dtype=np.uint64
+        )
+        starts, lengths, values = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64), rows[:, 2:]
         tokens = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        values = np.array([(add(c.label), add(c.kb_id), add(c.rule)) for c in chosen], dtype=np.uint64)
         table[tokens, 0] = 1  # I
         table[starts, 0] = 3  # B
         table[tokens, 1:] = np.repeat(values, lengths, axis=0)
@@ -192,8 +194,8 @@ def _add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
 _WHITESPACE_RUN = re.compile(r"(\s+)")
 
 
-class _Orths(dict[str, int]):
-    """Each token text's ID in the string store, added when first asked for."""
+class _StringIds(dict[str, int]):
+    """Each string's ID in a string store, the string added when first asked for."""
 
     def __init__(self, strings: Any) -> None:
         super().__init__()
@@ -215,7 +217,7 @@ class CharTokenizer:
 
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
-        self.orths = _Orths(vocab.strings)
+        self.orths = _StringIds(vocab.strings)
 
     def __call__(self, text: str) -> Doc:
         orth = self.orths.__getitem__
@@ -390,7 +392,8 @@ class Resolver:
     gives each its canonical name: a pattern match whose name is a known alias takes the
     known canonical; a place written before a known name is split off."""
 
-    def __init__(self, entities: tuple[KnownEntity, ...]) -> None:
+    def __init__(self, entities: tuple[KnownEntity, ...], strings: Any) -> None:
+        self.ids = _StringIds(strings)
         self.by_key: dict[tuple[str, str], str] = {}
         for e in entities:
             for n in (e.canonical, *e.aliases, *e.english):
@@ -443,7 +446,7 @@ class Resolver:
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen += self._defined_aliases(text, offsets, chosen, taken)
         chosen.sort(key=lambda c: c.start)
-        set_entities(doc, chosen)
+        set_entities(doc, chosen, self.ids)
         members = []
         for _cluster, parts in _state(doc).get("clusters", []):
             for start, end, part in parts:
@@ -528,7 +531,7 @@ def _title_interiors(text: str) -> Any:
 )
 def make_resolver(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Resolver:
     ensure_extensions()
-    return Resolver(entities)
+    return Resolver(entities, nlp.vocab.strings)
 
 
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")

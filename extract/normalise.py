@@ -19,6 +19,7 @@ from typing import Any
 
 __all__ = ["CleanText", "detect_script", "fold", "repair", "to_traditional", "to_traditional_all"]
 
+
 class _LineStart:
     """A pattern for the start of a line (``^\\s*`` and then one of ``firsts``, or a decimal digit
     with ``digits``), tried only on lines whose first non-space character can begin it."""
