@@ -554,17 +554,16 @@ def _mark_sentence_starts(doc: Doc, starts: list[int]) -> None:
     """Set ``is_sent_start`` on every token in one array write (the per-token setter scans the whole
     Doc on each call, which is quadratic in the length of the document)."""
     import numpy as np
-    from spacy.attrs import IDX, SENT_START
+    from spacy.attrs import SENT_START
 
     if not len(doc):
         return
-    idx = doc.to_array([IDX]).astype(np.int64)
-    wanted = np.asarray(starts, dtype=np.int64)
-    pos = np.searchsorted(idx, wanted)
-    keep = pos < len(idx)
-    pos, wanted = pos[keep], wanted[keep]
+    idx = _offsets(doc).idx
     flags = np.full(len(doc), -1, dtype=np.int64)
-    flags[pos[idx[pos] == wanted]] = 1
+    for start in starts:
+        token = bisect_left(idx, start)
+        if token < len(idx) and idx[token] == start:
+            flags[token] = 1
     flags[0] = 1
     doc.from_array([SENT_START], flags.reshape(-1, 1).astype(np.uint64))  # type: ignore[arg-type]
 
