@@ -153,6 +153,18 @@ def entities(doc: Doc) -> list[Aligned]:
     ]
 
 
+def _mentions(doc: Doc) -> list[rel.Ment]:
+    """The entities as the relation and fact rules read them, made once for the entities written."""
+    state = _state(doc)
+    written = state.get("entities")
+    made: tuple[object, list[rel.Ment]] | None = state.get("mentions")
+    if written is None or made is None or made[0] is not written:
+        made = (written, [rel.Ment(e.start_char, e.end_char, e.label, e.kb_id) for e in entities(doc)])
+        if written is not None:
+            state["mentions"] = made
+    return made[1]
+
+
 def set_entities(doc: Doc, chosen: list[Aligned], ids: dict[str, int] | None = None) -> None:
     """Write non-overlapping mentions, sorted by start, as ``doc.ents`` (label, kb_id, and the rule as
     the span id) in one array write, and keep them for ``entities``. A component that changes
@@ -624,7 +636,7 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
     def relations(doc: Doc) -> Doc:
         state = _state(doc)
         found: list[tuple[int, rel.Found]] = []
-        ents = [rel.Ment(e.start_char, e.end_char, e.label, e.kb_id) for e in entities(doc)]
+        ents = _mentions(doc)
         starts = [m.start for m in ents]
         members = [(rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_), m.id_) for m in doc.spans.get(MEMBERS, [])]
         text = doc_text(doc)
@@ -680,7 +692,7 @@ def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
 
     def facts(doc: Doc) -> Doc:
         state = _state(doc)
-        ents = [rel.Ment(e.start_char, e.end_char, e.label, e.kb_id) for e in entities(doc)]
+        ents = _mentions(doc)
         starts = [m.start for m in ents]
         found: list[tuple[int, qualified.Stated]] = []
         text = doc_text(doc)

@@ -46,7 +46,7 @@ def slices_surface(raw_slice: str, surface: str) -> bool:
     >>> slices_surface("深圳湾\n实验室", "深圳湾实验室"), slices_surface("一带\n修改稿收到日期\n一路", "一带一路")
     (True, False)
     """
-    return "".join(raw_slice.split()) == "".join(surface.split())
+    return raw_slice == surface or "".join(raw_slice.split()) == "".join(surface.split())
 
 
 def _title(raw: RawDocument) -> str:

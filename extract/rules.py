@@ -310,8 +310,24 @@ def _left_edge(
 _HEADS_AND_TITLES = tuple(HEADS) + tuple(_PERSON_TITLES)
 _HEAD_TUPLE = tuple(HEADS)
 _BRACKETED_SHORT_NAME = re.compile(r"（([\u3400-\u9fff]{2,4})）")
-_HEAD = re.compile("|".join(re.escape(h) for h in sorted(HEADS, key=len, reverse=True)))
-_TITLE = re.compile("|".join(re.escape(t) for t in _PERSON_TITLES))
+
+
+def _longest_first(words: list[str]) -> re.Pattern[str]:
+    """A pattern matching the longest of ``words`` at each position, as their alternation sorted
+    longest first does, with the words grouped by first character (the regex engine then tries
+    one group's endings instead of every word)."""
+    endings: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        endings.setdefault(word[0], []).append(word[1:])
+    groups = []
+    for first, rest in endings.items():
+        tail = "" if rest == [""] else "(?:" + "|".join(map(re.escape, rest)) + ")"
+        groups.append(re.escape(first) + tail)
+    return re.compile("|".join(groups))
+
+
+_HEAD = _longest_first(list(HEADS))
+_TITLE = _longest_first(_PERSON_TITLES)
 _DEPENDENT_HEADS = ("秘书处",)
 _PROPER_START_HEADS = ("中心",)
 

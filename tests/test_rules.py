@@ -61,3 +61,18 @@ def test_cluster_members_and_canonical():
     ((cluster, members),) = find_clusters(fold("「澳門—珠海」創新集群亦連續第二次躋身全球百強"))
     assert cluster.canonical == "澳门—珠海创新集群"
     assert [m[2] for m in members] == ["澳门", "珠海"]
+
+
+def test_head_and_title_patterns_find_what_their_longest_first_alternations_find():
+    import re
+    from itertools import product
+
+    from extract.rules import _HEAD, _PERSON_TITLES, _TITLE, HEADS
+
+    for pattern, words in ((_HEAD, list(HEADS)), (_TITLE, _PERSON_TITLES)):
+        plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        pieces = [*sorted({w[:k] for w in words for k in range(1, len(w) + 1)}), "深"]  # every word's prefixes
+        texts = ["".join(p) for p in product(pieces, repeat=2)]
+        assert sum(1 for t in texts if plain.search(t)) > 100
+        for text in texts:
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], text
