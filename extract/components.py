@@ -522,7 +522,7 @@ class Resolver:
 
 def _title_interiors(text: str) -> Any:
     """Whether a character range lies strictly inside the interior of a 《title》 (but is not all of it)."""
-    titles = [(m.start() + 1, m.end() - 1) for m in _TITLE.finditer(text)]
+    titles = [(m.start() + 1, m.end() - 1) for m in _TITLE.finditer(text)] if "《" in text else []
     starts = [s for s, _ in titles]
 
     def inside(start: int, end: int) -> bool:

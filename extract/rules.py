@@ -421,7 +421,9 @@ _ENUMERATION = re.compile(
 
 def find_enumerated(text: str) -> list[Candidate]:
     """Quoted names listed after a class noun (……联合实验室，分别是“中国-X”“中国-Y”), completed with that noun."""
-    out = []
+    out: list[Candidate] = []
+    if "“" not in text:  # every enumerated name is quoted
+        return out
     for m in _ENUMERATION.finditer(text):
         head = m.group(1)
         etype = HEADS[head][0] if head in HEADS else "ResearchInstitute"
@@ -441,6 +443,8 @@ _CONNECT = re.compile(r"(?<=[“、，（])([\u3400-\u9fff]{1,3}通)(?=[”、�
 
 def find_connect_schemes(text: str) -> list[Candidate]:
     """Cross-border ``X通`` schemes written in a list or quoted: 就业通、社保通; “穗港通”."""
+    if "通" not in text:
+        return []
     found = [m for m in _CONNECT.finditer(text) if m.group(1)[-2] not in _CONNECT_WORDS]
     out = []
     for m in found:
@@ -477,6 +481,8 @@ _TITLED = re.compile(
 
 def find_titled_programs(text: str) -> list[Candidate]:
     """Plans, agreements and policy documents written in book-title marks."""
+    if "《" not in text:
+        return []
     return [Candidate(m.start(1), m.end(1), "Program", m.group(1), "pattern:titled") for m in _TITLED.finditer(text)]
 
 
@@ -546,11 +552,11 @@ def find_persons(text: str, known_ends: frozenset[int] | set[int] = frozenset())
         before = _name_at(text, m.start(), forward=False)
         if before and m.start() - len(before) > 0 and not _CJK.match(text[m.start() - len(before) - 1]):
             out.append(Candidate(m.start() - len(before), m.start(), "Person", before, "person:speech"))
-    for m in _PHOTO_CREDIT.finditer(text):
+    for m in _PHOTO_CREDIT.finditer(text) if "摄" in text else ():
         group = 1 if m.group(1) else 2
         if m.group(group)[0] in _SURNAMES:
             out.append(Candidate(m.start(group), m.end(group), "Person", m.group(group), "person:photo-credit"))
-    for m in _MIDDLE_DOT_NAME.finditer(text):
+    for m in _MIDDLE_DOT_NAME.finditer(text) if "·" in text else ():
         start = m.start()
         for cue in _MIDDLE_DOT_CUTS:
             cut = text.rfind(cue, m.start(), text.index("·", m.start()))
