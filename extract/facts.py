@@ -179,6 +179,8 @@ def _iso(m: re.Match[str]) -> str:
 def date_by_verb(text: str, base: int, ments: Sequence[Ment]) -> list[Stated]:
     """DATE，X 在 P 正式启动运营; X 于 DATE 成立; DATE，EVENT 在 P 召开; X 已于 DATE 开工，计划 DATE 竣工."""
     out: list[Stated] = []
+    if "年" not in text:  # every date names its year
+        return out
     dates = [(d, _iso(d)) for d in _DATE.finditer(text)]
     dates = [(d, iso) for d, iso in dates if iso]
     if not dates:
@@ -295,7 +297,9 @@ _RECIPIENTS = ("University", "Laboratory", "Facility", "ResearchInstitute", "Com
 @fact_rule("quantity.funding.v1")
 def funding_amount(text: str, base: int, ments: Sequence[Ment]) -> list[Stated]:
     """PAYER 向 X 拨付 N 万元; PAYER 投入 N 万元 支持 X: the amount X received, in yuan."""
-    out = []
+    out: list[Stated] = []
+    if "元" not in text and "港币" not in text:  # the currencies _MONEY knows
+        return out
     for m in _MONEY.finditer(text):
         clause_start = max((c.end() for c in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
         clause_end_match = _CLAUSE_END.search(text, m.end())
