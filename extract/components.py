@@ -228,14 +228,31 @@ class CharTokenizer:
     the tokens' string IDs, which spares it hashing each token's text."""
 
     def __init__(self, vocab: Any) -> None:
+        import numpy as np
+
         self.vocab = vocab
         self.orths = _StringIds(vocab.strings)
+        self.space = np.array([chr(c).isspace() for c in range(0x10000)])  # what \\s matches, in the BMP
+        self.ids = np.zeros(0x10000, dtype=np.uint64)  # each BMP character's string ID, 0 until seen
 
     def __call__(self, text: str) -> Doc:
+        import numpy as np
+
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        if not len(points) or int(points.max()) >= 0x10000:
+            words, spaces, idx, ends = self._split(text)
+        else:
+            words, spaces, idx, ends = self._split_points(text, points)
+        doc = Doc(self.vocab, words=words, spaces=spaces)  # type: ignore[arg-type]  # IDs are words too
+        doc.user_data[_TOKEN_TABLE] = (idx, ends, len(text))
+        return doc
+
+    def _split(self, text: str) -> tuple[list[int], list[bool], list[int], list[int]]:
+        """Tokens (string IDs), their trailing spaces, starts and ends, whitespace run by run."""
         orth = self.orths.__getitem__
         words: list[int] = []
         spaces: list[bool] = []
-        idx: list[int] = []  # TokenOffsets' table, made on the way
+        idx: list[int] = []
         ends: list[int] = []
         pos = 0
         for i, part in enumerate(_WHITESPACE_RUN.split(text)):
@@ -258,9 +275,39 @@ class CharTokenizer:
                 idx.append(pos + lead)
                 ends.append(pos + n)
             pos += n
-        doc = Doc(self.vocab, words=words, spaces=spaces)  # type: ignore[arg-type]  # IDs are words too
-        doc.user_data[_TOKEN_TABLE] = (idx, ends, pos)
-        return doc
+        return words, spaces, idx, ends
+
+    def _split_points(self, text: str, points: Any) -> tuple[list[int], list[bool], list[int], list[int]]:
+        """``_split`` in array operations, for a text of BMP characters given as code points."""
+        import numpy as np
+
+        space = self.space[points]
+        edges = np.diff(np.concatenate(([0], space.view(np.int8), [0])))
+        run_starts, run_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        trailing = (run_starts > 0) & (points[run_starts] == ord(" "))  # a space after a character is its whitespace
+        run_tokens = run_starts + trailing
+        kept = run_tokens < run_ends
+        run_tokens, run_token_ends = run_tokens[kept], run_ends[kept]
+        starts = ~space
+        starts[run_tokens] = True
+        idx = np.flatnonzero(starts)
+        ends = idx + 1
+        at_runs = np.searchsorted(idx, run_tokens)
+        ends[at_runs] = run_token_ends
+        spaces = np.zeros(len(idx), dtype=bool)
+        spaces[np.searchsorted(idx, run_starts[trailing] - 1)] = True
+        chars = points[idx]
+        ids = self.ids[chars]
+        unseen = (ids == 0) & ~space[idx]
+        if unseen.any():
+            for point in np.unique(chars[unseen]).tolist():
+                self.ids[point] = self.orths[chr(point)]
+            ids = self.ids[chars]
+        words: list[int] = ids.tolist()
+        orth = self.orths.__getitem__
+        for token, start, end in zip(at_runs.tolist(), run_tokens.tolist(), run_token_ends.tolist(), strict=True):
+            words[token] = orth(text[start:end])
+        return words, spaces.tolist(), idx.tolist(), ends.tolist()
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         return (self(text) for text in texts)
