@@ -271,6 +271,7 @@ _SUBUNIT_HEADS = (
     "|秘书处|委员会|执行委员会|办公室|总部|国际总部|综合保税区|保税区|片区"
 )
 _SUBUNIT = re.compile(rf"^(?:（[^）]{{1,6}}）|[\u3400-\u9fff]{{0,6}}(?:{_SUBUNIT_HEADS}))$")
+_SUBUNIT_ENDINGS = (*_SUBUNIT_HEADS.split("|"), "）")  # how every name _SUBUNIT can complete ends
 _EDITION = re.compile(r"^(?:首届|第[一二三四五六七八九十百\d]+届|\d{4}年?)")
 
 
@@ -287,7 +288,7 @@ def name_derived_part_of(entities: Sequence[Ment]) -> list[Found]:
         if _is_place(child):
             continue
         name = child.canonical
-        for length in lengths:
+        for length in lengths if name.endswith(_SUBUNIT_ENDINGS) else ():
             if length >= len(name):
                 break
             for p in by_name.get(name[:length], ()):
