@@ -86,7 +86,9 @@ def test_known_examples(text):
     assert record.mentions and all(slices_surface(text[m.start : m.end], m.surface) for m in record.mentions)
 
 
-whitespace_text = st.text(alphabet=st.sampled_from([*"深圳湾  Hong\n\t\r\u3000\xa0\u200b，a1", "\U0001f600", "\U00020000"]), max_size=40)
+whitespace_text = st.text(
+    alphabet=st.sampled_from([*"深圳湾  Hong\n\t\r\u3000\xa0\u200b，a1", "\U0001f600", "\U00020000"]), max_size=40
+)
 
 
 @SETTINGS
