@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -395,6 +396,12 @@ def make_gazetteer(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) 
     return Gazetteer(nlp, entities)
 
 
+@lru_cache(maxsize=256)
+def _priority(rule: str) -> int:
+    """Which of two candidates of one length wins: known names first, then patterns, heads, persons."""
+    return _SOURCE_PRIORITY[rule.split(":")[0]]
+
+
 def _known(doc: Doc) -> list[Aligned]:
     return [c for c in candidates(doc) if c.rule.startswith("known")]
 
@@ -462,7 +469,7 @@ class Resolver:
         known = self.by_key.get((etype, name_key(name)))
         if known:
             return known
-        return " ".join(name.split()) if name.isascii() else re.sub(r"\s+", "", name)
+        return " ".join(name.split()) if name.isascii() else "".join(name.split())
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -493,7 +500,7 @@ class Resolver:
             if c.rule.startswith("english") and script != "en" and (c.label, name_key(c.kb_id)) not in self.by_key:
                 continue
             kept.append(c)
-        kept.sort(key=lambda c: (-(c.end_char - c.start_char), _SOURCE_PRIORITY[c.rule.split(":")[0]], c.start_char))
+        kept.sort(key=lambda c: (c.start_char - c.end_char, _priority(c.rule), c.start_char))
         chosen: list[Aligned] = []
         taken = bytearray(len(doc) + 1)
         for c in kept:
