@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -233,39 +232,44 @@ def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple
 def _in_processes(
     work: Callable[[Any], _T], items: list[Any], jobs: int, *, beside: bool = False, result_type: Any = None
 ) -> Iterator[_T]:
-    """``work`` of each item, in order, in ``jobs`` processes: ``jobs - 1`` workers, started at once,
-    take chunks of items from the front while this process takes them from the back, until they
-    meet; it then hands out every result in order. Workers are forked where processes can fork, so
-    they start with what this process has loaded (a pipeline built before is not built again): call
-    it before starting threads. ``beside``: this process does none of the work, which goes to
-    ``jobs`` workers even for one item, so that the caller's own work runs alongside it (the caller
-    may go on before reading the results). ``result_type``: the type of every result, which workers
-    then send as MessagePack (msgspec) instead of a pickle: several times faster to write for
-    records of many small items."""
+    """``work`` of each item, in order, in ``jobs`` processes: ``jobs - 1`` forked workers take chunks
+    of items from the front while this process takes them from the back, until they meet; it then
+    hands out every result in order. Forked workers start with what this process has loaded (a
+    pipeline built before is not built again): call it before starting threads. ``beside``, or where
+    processes cannot fork: this process does none of the work, which goes to ``jobs`` workers even
+    for one item, so that the caller's own work runs alongside it (the caller may go on before
+    reading the results). ``result_type``: the type of every result, which workers then send as
+    MessagePack (msgspec) instead of a pickle: several times faster to write for records of many
+    small items."""
+    from multiprocessing import get_all_start_methods
+
     if jobs <= 1 or not items or (len(items) == 1 and not beside):
         return _here(work, items)
+    chunk = max(1, min(8, len(items) // (8 * jobs)))
+    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+    if beside or "fork" not in get_all_start_methods():
+        return _in_pool(work, chunks, jobs, result_type)
+    return _shared_with_forks(work, chunks, jobs - 1, result_type)
+
+
+def _in_pool(work: Callable[[Any], _T], chunks: list[list[Any]], jobs: int, result_type: Any) -> Iterator[_T]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_all_start_methods, get_context
 
     method = "fork" if "fork" in get_all_start_methods() else "spawn"
-    workers = min(jobs if beside else jobs - 1, len(items))
-    chunk = max(1, min(8, len(items) // (8 * jobs)))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method), initializer=_worker_started)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=get_context(method), initializer=_worker_started)
     try:
-        chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
         futures = [pool.submit(_encoded_work_on, work, part, result_type is not None) for part in chunks]
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
     decode = _results_decoder(result_type)
-    if beside:
-        return _closing((result for future in futures for result in decode(future.result())), pool)
-    return _sharing(work, chunks, futures, pool, decode)
+    return _closing((result for future in futures for result in decode(future.result())), pool)
 
 
 def _encoded_work_on(work: Callable[[Any], _T], items: list[Any], typed: bool) -> bytes:
-    """The results as one message, which the receiving process decodes when it chooses (the thread
-    that receives them then only copies bytes): MessagePack when ``typed``, else a pickle."""
+    """The results as one message, which the receiving process decodes when it chooses: MessagePack
+    when ``typed``, else a pickle."""
     results = [work(item) for item in items]
     if typed:
         return msgspec.msgpack.encode(results)
@@ -288,31 +292,110 @@ def _here(work: Callable[[Any], _T], items: list[Any]) -> Iterator[_T]:
         gc.collect(0)  # the young garbage of one item (a document's SHACL graphs hold cycles), even inside gc_paused
 
 
-_SWITCH_INTERVAL = 0.0005  # s: while this process works, the thread taking the workers' results gets the GIL this soon
+_WRITTEN, _FAILED = 1, 2  # a chunk's state, once a worker is done with it
 
 
-def _sharing(
-    work: Callable[[Any], _T], chunks: list[list[Any]], futures: list[Any], pool: Any, decode: Callable[[bytes], list[Any]]
-) -> Iterator[_T]:
+def _shared_with_forks(work: Callable[[Any], _T], chunks: list[list[Any]], workers: int, result_type: Any) -> Iterator[_T]:
+    """Chunks shared by this process, from the back, and forked workers, from the front. The
+    unclaimed chunks are a range in shared memory; a worker writes each result to a file of a
+    temporary folder and then marks the chunk, so this process runs no threads and nobody waits on
+    a pipe: between its own chunks it decodes the workers' finished ones."""
+    from multiprocessing import get_context
+
+    context = get_context("fork")
+    claim = context.Lock()
+    unclaimed = context.Array("q", [0, len(chunks)], lock=False)
+    states = context.Array("b", len(chunks), lock=False)
+    folder = Path(tempfile.mkdtemp(prefix="gbakg-work-"))
+    args = (work, chunks, result_type is not None, claim, unclaimed, states, folder)
+    processes = [context.Process(target=_forked_worker, args=args, daemon=True) for _ in range(min(workers, len(chunks)))]
     try:
-        done: dict[int, list[_T]] = {}
-        unpacked = 0  # the workers' chunks before this one are unpacked
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(_SWITCH_INTERVAL)  # else a worker waits on a full pipe while this process works
+        for process in processes:
+            process.start()
+    except BaseException:
+        _stop(processes, folder)
+        raise
+    return _shared_results(work, chunks, claim, unclaimed, states, folder, processes, _results_decoder(result_type))
+
+
+def _forked_worker(
+    work: Callable[[Any], Any], chunks: list[list[Any]], typed: bool, claim: Any, unclaimed: Any, states: Any, folder: Path
+) -> None:
+    import pickle
+
+    _worker_started()
+    while True:
+        with claim:
+            index = unclaimed[0]
+            if index >= unclaimed[1]:
+                return
+            unclaimed[0] = index + 1
         try:
-            for index in reversed(range(len(chunks))):
-                if not futures[index].cancel():  # a worker has it: the two met
+            data, state = _encoded_work_on(work, chunks[index], typed), _WRITTEN
+        except Exception as err:  # handed to the caller, as a pool would
+            try:
+                data = pickle.dumps(err)
+            except Exception:
+                data = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
+            state = _FAILED
+        (folder / str(index)).write_bytes(data)
+        states[index] = state
+        if state == _FAILED:
+            return
+
+
+def _shared_results(
+    work: Callable[[Any], _T],
+    chunks: list[list[Any]],
+    claim: Any,
+    unclaimed: Any,
+    states: Any,
+    folder: Path,
+    processes: list[Any],
+    decode: Callable[[bytes], list[Any]],
+) -> Iterator[_T]:
+    import pickle
+    import time
+
+    def received(index: int) -> list[Any]:
+        data = (folder / str(index)).read_bytes()
+        (folder / str(index)).unlink()
+        if states[index] == _FAILED:
+            raise pickle.loads(data)
+        return decode(data)
+
+    try:
+        done: dict[int, list[Any]] = {}
+        unread = 0  # the workers' chunks before this one are read
+        while True:
+            with claim:
+                index = unclaimed[1] - 1
+                if index < unclaimed[0]:  # the rest is the workers'
                     break
-                done[index] = list(_here(work, chunks[index]))
-                while unpacked < index and futures[unpacked].done():
-                    done[unpacked] = decode(futures[unpacked].result())
-                    unpacked += 1
-        finally:
-            sys.setswitchinterval(interval)
-        for index, future in enumerate(futures):
-            yield from done.pop(index) if index in done else decode(future.result())
+                unclaimed[1] = index
+            done[index] = list(_here(work, chunks[index]))
+            while unread < unclaimed[0] and states[unread]:
+                done[unread] = received(unread)
+                unread += 1
+        for index in range(len(chunks)):
+            if index not in done:
+                while not states[index]:
+                    if all(process.exitcode is not None for process in processes) and not states[index]:
+                        codes = sorted({process.exitcode for process in processes})
+                        raise ChildProcessError(f"the extraction workers stopped (exit codes {codes}) before finishing")
+                    time.sleep(0.0005)
+                done[index] = received(index)
+            yield from done.pop(index)
     finally:
-        pool.shutdown(cancel_futures=True)
+        _stop(processes, folder)
+
+
+def _stop(processes: list[Any], folder: Path) -> None:
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _worker_started() -> None:

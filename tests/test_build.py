@@ -1,5 +1,6 @@
 """Incremental, deterministic builds with named graphs."""
 
+import os
 import shutil
 
 import pytest
@@ -358,7 +359,9 @@ def test_workers_collect_garbage_even_when_started_inside_a_paused_block():
 
 def _pid(item: int) -> tuple[int, int]:
     import os
+    import time
 
+    time.sleep(0.002)  # the forked worker starts before this process has taken every chunk
     return item, os.getpid()
 
 
@@ -369,6 +372,35 @@ def test_this_process_and_the_workers_share_the_items_and_hand_them_out_in_order
     assert [i for i, _ in results] == list(range(40))
     assert results[-1][1] == os.getpid() and len({pid for _, pid in results}) == 2
     assert {pid for _, pid in _in_processes(_pid, [0], 2)} == {os.getpid()}
+
+
+_PARENT = os.getpid()
+
+
+def _failing_in_the_worker(item: int) -> int:
+    import time
+
+    if item == 0 and os.getpid() != _PARENT:
+        raise ValueError("item 0 is bad")
+    time.sleep(0.002)
+    return item
+
+
+def _dying_in_the_worker(item: int) -> int:
+    import time
+
+    if item == 0 and os.getpid() != _PARENT:
+        os._exit(3)
+    time.sleep(0.002)
+    return item
+
+
+def test_a_workers_error_reaches_the_caller_and_a_dead_worker_is_an_error_not_a_wait():
+    with pytest.raises(ValueError, match="item 0 is bad"):
+        list(_in_processes(_failing_in_the_worker, list(range(60)), 2))
+    with pytest.raises(ChildProcessError, match=r"exit codes \[3\]"):
+        list(_in_processes(_dying_in_the_worker, list(range(60)), 2))
+    assert list(_in_processes(_failing_in_the_worker, list(range(1, 60)), 2)) == list(range(1, 60))
 
 
 def _cyclic(item: int) -> int:
