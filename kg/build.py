@@ -270,7 +270,7 @@ def _in_pool(work: Callable[[Any], _T], chunks: list[list[Any]], jobs: int, resu
 def _encoded_work_on(work: Callable[[Any], _T], items: list[Any], typed: bool) -> bytes:
     """The results as one message, which the receiving process decodes when it chooses: MessagePack
     when ``typed``, else a pickle."""
-    results = [work(item) for item in items]
+    results = list(_here(work, items))
     if typed:
         return msgspec.msgpack.encode(results)
     import pickle
@@ -323,7 +323,7 @@ def _forked_worker(
 ) -> None:
     import pickle
 
-    _worker_started()
+    gc.freeze()  # what it inherited is left out of its collections; it collects as this process does (_here)
     while True:
         with claim:
             index = unclaimed[0]
