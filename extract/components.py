@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -511,7 +512,7 @@ class Resolver:
             chosen.append(Aligned(c.start, c.end, c.start_char, c.end_char, c.label, canonical, c.rule))
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen += self._defined_aliases(text, offsets, chosen, taken)
-        chosen.sort(key=lambda c: c.start)
+        chosen.sort(key=attrgetter("start"))
         set_entities(doc, chosen, self.ids)
         members = []
         for _cluster, parts in _state(doc).get("clusters", []):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         if not slices_surface(raw.text[start:end], written):
             continue  # the name runs across page furniture or a footnote the repair moved away
         mentions.append(Mention(span.kb_id, span.label, written, start, end, sentence_of(s), span.rule))
-    mentions.sort(key=lambda m: (m.start, m.end, m.type, m.canonical))
+    mentions.sort(key=attrgetter("start", "end", "type", "canonical"))
 
     known = _known_by_key(data_file or DEFAULT_DATA_FILE)
     surfaces: dict[tuple[str, str], set[str]] = {}
@@ -159,7 +160,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
                 obj,
             )
         )
-    facts.sort(key=lambda f: (f.sentence, f.start, f.subject, f.kind, f.attribute, f.value, f.rule, f.value_text))
+    facts.sort(key=attrgetter("sentence", "start", "subject", "kind", "attribute", "value", "rule", "value_text"))
     first: dict[tuple[object, ...], Fact] = {}
     for f in facts:
         first.setdefault((f.sentence, f.subject, f.attribute, f.value), f)
@@ -175,7 +176,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         format=raw.format,
         encoding=raw.encoding,
     )
-    return DocumentRecord(info, sentences, mentions, sorted(entities.values(), key=lambda x: x.key), relations, facts)
+    return DocumentRecord(info, sentences, mentions, [entities[key] for key in sorted(entities)], relations, facts)
 
 
 def extract_paths(paths: Sequence[str | Path], data_file: str = "") -> Iterator[DocumentRecord | Exception]:
