@@ -268,10 +268,9 @@ def _code_points(text: str) -> Any:
 
 
 def _same_line_breaks(a: str, b: str) -> bool:
-    """Whether two equally long strings have their line breaks at the same offsets."""
-    import numpy as np
-
-    return bool(np.array_equal(_code_points(a) == ord("\n"), _code_points(b) == ord("\n")))
+    """Whether two equally long strings have their line breaks at the same offsets: as many lines,
+    each as long."""
+    return a.count("\n") == b.count("\n") and list(map(len, a.split("\n"))) == list(map(len, b.split("\n")))
 
 
 def to_traditional(text: str) -> str:

@@ -64,13 +64,13 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
     folded = fold(clean.text)
     doc = nlp.make_doc(folded)
     script = detect_script(clean.text, folded)
-    doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script, "text": folded}
+    state: dict[str, Any] = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script, "text": folded}
+    doc._.gbakg = state  # the components add to this dictionary
     from .components import MEMBERS, Aligned
     from .components import entities as resolved_entities
 
     for _, proc in nlp.pipeline:
         doc = proc(doc)
-    state = doc._.gbakg
 
     def surface(s: int, e: int) -> str:
         return clean.text[s:e].replace("\n", "")
@@ -106,14 +106,8 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         labels = {"zh-Hans": canonical, "zh-Hant": traditional[key]}
         if fact and fact.english:
             labels["en"] = fact.english[0]
-        entities[key] = Entity(
-            canonical=canonical,
-            type=etype,
-            labels=labels,
-            aliases=tuple(sorted(spellings - {canonical})),
-            wikidata=fact.wikidata if fact else "",
-            city=fact.city if fact else "",
-        )
+        aliases = tuple(sorted(spellings - {canonical}))
+        entities[key] = Entity(canonical, etype, labels, aliases, fact.wikidata if fact else "", fact.city if fact else "")
 
     key_of = {key: key for key in entities}  # one tuple per entity, shared by its relations and facts
     stated: set[tuple[int, tuple[str, str], str, tuple[str, str], str, float]] = set()
