@@ -167,6 +167,24 @@ def _mentions(doc: Doc) -> list[rel.Ment]:
     return made[1]
 
 
+def _sentences_naming(doc: Doc) -> list[tuple[int, int, int, list[rel.Ment]]]:
+    """Each sentence that names an entity: its index, start, end and the entities inside it (made
+    once for the entities written and the sentences found)."""
+    state = _state(doc)
+    ents = _mentions(doc)
+    made: tuple[object, object, list[tuple[int, int, int, list[rel.Ment]]]] | None = state.get("sentences_naming")
+    if made is not None and made[0] is ents and made[1] is state["sentences"]:
+        return made[2]
+    starts = [m.start for m in ents]
+    naming = []
+    for index, (s, e) in enumerate(state["sentences"]):
+        first, end = bisect_left(starts, s), bisect_left(starts, e)
+        if first < end:
+            naming.append((index, s, e, ents[first:end]))
+    state["sentences_naming"] = (ents, state["sentences"], naming)
+    return naming
+
+
 def set_entities(doc: Doc, chosen: list[Aligned], ids: dict[str, int] | None = None) -> None:
     """Write non-overlapping mentions, sorted by start, as ``doc.ents`` (label, kb_id, and the rule as
     the span id) in one array write, and keep them for ``entities``. A component that changes
@@ -692,13 +710,9 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
         state = _state(doc)
         found: list[tuple[int, rel.Found]] = []
         ents = _mentions(doc)
-        starts = [m.start for m in ents]
         members = [(rel.Ment(m.start_char, m.end_char, m.label_, m.kb_id_), m.id_) for m in doc.spans.get(MEMBERS, [])]
         text = doc_text(doc)
-        for index, (s, e) in enumerate(state["sentences"]):
-            inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
-            if not inside:
-                continue
+        for index, s, e, inside in _sentences_naming(doc):
             for f in rel.apply_rules(chosen, text[s:e], s, inside):
                 found.append((index, f))
             for m, rule_id in members:
@@ -746,16 +760,11 @@ def make_facts(nlp: Language, name: str, rules: list[str]) -> Any:
         raise ValueError(f"unknown fact rules: {', '.join(unknown)}")
 
     def facts(doc: Doc) -> Doc:
-        state = _state(doc)
-        ents = _mentions(doc)
-        starts = [m.start for m in ents]
         found: list[tuple[int, qualified.Stated]] = []
         text = doc_text(doc)
-        for index, (s, e) in enumerate(state["sentences"]):
-            inside = ents[bisect_left(starts, s) : bisect_left(starts, e)]
-            if inside:
-                found += [(index, f) for f in qualified.apply_fact_rules(rules, text[s:e], s, inside)]
-        state["facts"] = found
+        for index, s, e, inside in _sentences_naming(doc):
+            found += [(index, f) for f in qualified.apply_fact_rules(rules, text[s:e], s, inside)]
+        _state(doc)["facts"] = found
         return doc
 
     return facts
