@@ -197,14 +197,9 @@ def set_entities(doc: Doc, chosen: list[Aligned], ids: dict[str, int] | None = N
     table[:, 0] = 2  # O: outside every entity
     if chosen:
         id_of = (ids if ids is not None else _StringIds(doc.vocab.strings)).__getitem__
-        rows = np.array(
-            [(c.start, c.end - c.start, id_of(c.label), id_of(c.kb_id), id_of(c.rule)) for c in chosen], dtype=np.uint64
-        )
-        starts, lengths, values = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64), rows[:, 2:]
-        tokens = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        table[tokens, 0] = 1  # I
-        table[starts, 0] = 3  # B
-        table[tokens, 1:] = np.repeat(values, lengths, axis=0)
+        for c in chosen:
+            table[c.start : c.end] = (1, id_of(c.label), id_of(c.kb_id), id_of(c.rule))  # I
+        table[[c.start for c in chosen], 0] = 3  # B
     doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID], table)  # type: ignore[arg-type]
     _state(doc)["entities"] = list(chosen)
 
