@@ -372,6 +372,7 @@ class Gazetteer:
         offsets, found = _offsets(doc), candidates(doc)
         chinese: list[Aligned] = []
         english: list[Aligned] = []
+        cased = text.lower() != text.upper()  # else no name can be written in another case
         for match_id, start, end in self.matcher(doc):
             entity, is_english = self.entity_of[match_id]
             s, e = offsets.idx[start], offsets.ends[end - 1]
@@ -380,8 +381,10 @@ class Gazetteer:
                     e < len(text) and text[e].isascii() and text[e].isalnum()
                 ):
                     continue
-            elif text[s:e].lower() != text[s:e].upper() and (
-                tuple(text[offsets.idx[k] : offsets.ends[k]] for k in range(start, end)) not in self.written[match_id]
+            elif (
+                cased
+                and text[s:e].lower() != text[s:e].upper()
+                and (tuple(text[offsets.idx[k] : offsets.ends[k]] for k in range(start, end)) not in self.written[match_id])
             ):
                 continue
             if e - s == 1 and not self._single_char_ok(text, s):
