@@ -230,7 +230,13 @@ def _remade(fingerprint: str, item: tuple[RawDocument, DocumentRecord]) -> tuple
 
 
 def _in_processes(
-    work: Callable[[Any], _T], items: list[Any], jobs: int, *, beside: bool = False, result_type: Any = None
+    work: Callable[[Any], _T],
+    items: list[Any],
+    jobs: int,
+    *,
+    beside: bool = False,
+    result_type: Any = None,
+    cyclic: bool = True,
 ) -> Iterator[_T]:
     """``work`` of each item, in order, in ``jobs`` processes: ``jobs - 1`` forked workers take chunks
     of items from the front while this process takes them from the back, until they meet; it then
@@ -240,26 +246,28 @@ def _in_processes(
     for one item, so that the caller's own work runs alongside it (the caller may go on before
     reading the results). ``result_type``: the type of every result, which workers then send as
     MessagePack (msgspec) instead of a pickle: several times faster to write for records of many
-    small items."""
+    small items. ``cyclic``: the work leaves reference cycles behind (a document's SHACL graphs), so
+    each process collects its young garbage after each item, even inside ``gc_paused``; extraction
+    alone leaves none (tested) and can skip that."""
     from multiprocessing import get_all_start_methods
 
     if jobs <= 1 or not items or (len(items) == 1 and not beside):
-        return _here(work, items)
+        return _here(work, items, cyclic)
     chunk = max(1, min(8, len(items) // (8 * jobs)))
     chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
     if beside or "fork" not in get_all_start_methods():
-        return _in_pool(work, chunks, jobs, result_type)
-    return _shared_with_forks(work, chunks, jobs - 1, result_type)
+        return _in_pool(work, chunks, jobs, result_type, cyclic)
+    return _shared_with_forks(work, chunks, jobs - 1, result_type, cyclic)
 
 
-def _in_pool(work: Callable[[Any], _T], chunks: list[list[Any]], jobs: int, result_type: Any) -> Iterator[_T]:
+def _in_pool(work: Callable[[Any], _T], chunks: list[list[Any]], jobs: int, result_type: Any, cyclic: bool) -> Iterator[_T]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_all_start_methods, get_context
 
     method = "fork" if "fork" in get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=get_context(method), initializer=_worker_started)
     try:
-        futures = [pool.submit(_encoded_work_on, work, part, result_type is not None) for part in chunks]
+        futures = [pool.submit(_encoded_work_on, work, part, result_type is not None, cyclic) for part in chunks]
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
@@ -267,10 +275,10 @@ def _in_pool(work: Callable[[Any], _T], chunks: list[list[Any]], jobs: int, resu
     return _closing((result for future in futures for result in decode(future.result())), pool)
 
 
-def _encoded_work_on(work: Callable[[Any], _T], items: list[Any], typed: bool) -> bytes:
+def _encoded_work_on(work: Callable[[Any], _T], items: list[Any], typed: bool, cyclic: bool) -> bytes:
     """The results as one message, which the receiving process decodes when it chooses: MessagePack
     when ``typed``, else a pickle."""
-    results = list(_here(work, items))
+    results = list(_here(work, items, cyclic))
     if typed:
         return msgspec.msgpack.encode(results)
     import pickle
@@ -286,16 +294,19 @@ def _results_decoder(result_type: Any) -> Callable[[bytes], list[Any]]:
     return msgspec.msgpack.Decoder(list[result_type]).decode  # type: ignore[valid-type]
 
 
-def _here(work: Callable[[Any], _T], items: list[Any]) -> Iterator[_T]:
+def _here(work: Callable[[Any], _T], items: list[Any], cyclic: bool = True) -> Iterator[_T]:
     for item in items:
         yield work(item)
-        gc.collect(0)  # the young garbage of one item (a document's SHACL graphs hold cycles), even inside gc_paused
+        if cyclic:
+            gc.collect(0)  # the young garbage of one item (a document's SHACL graphs hold cycles), even inside gc_paused
 
 
 _WRITTEN, _FAILED = 1, 2  # a chunk's state, once a worker is done with it
 
 
-def _shared_with_forks(work: Callable[[Any], _T], chunks: list[list[Any]], workers: int, result_type: Any) -> Iterator[_T]:
+def _shared_with_forks(
+    work: Callable[[Any], _T], chunks: list[list[Any]], workers: int, result_type: Any, cyclic: bool
+) -> Iterator[_T]:
     """Chunks shared by this process, from the back, and forked workers, from the front. The
     unclaimed chunks are a range in shared memory; a worker writes each result to a file of a
     temporary folder and then marks the chunk, so this process runs no threads and nobody waits on
@@ -307,7 +318,7 @@ def _shared_with_forks(work: Callable[[Any], _T], chunks: list[list[Any]], worke
     unclaimed = context.Array("q", [0, len(chunks)], lock=False)
     states = context.Array("b", len(chunks), lock=False)
     folder = Path(tempfile.mkdtemp(prefix="gbakg-work-"))
-    args = (work, chunks, result_type is not None, claim, unclaimed, states, folder)
+    args = (work, chunks, result_type is not None, cyclic, claim, unclaimed, states, folder)
     processes = [context.Process(target=_forked_worker, args=args, daemon=True) for _ in range(min(workers, len(chunks)))]
     try:
         for process in processes:
@@ -315,11 +326,19 @@ def _shared_with_forks(work: Callable[[Any], _T], chunks: list[list[Any]], worke
     except BaseException:
         _stop(processes, folder)
         raise
-    return _shared_results(work, chunks, claim, unclaimed, states, folder, processes, _results_decoder(result_type))
+    decode = _results_decoder(result_type)
+    return _shared_results(work, chunks, cyclic, claim, unclaimed, states, folder, processes, decode)
 
 
 def _forked_worker(
-    work: Callable[[Any], Any], chunks: list[list[Any]], typed: bool, claim: Any, unclaimed: Any, states: Any, folder: Path
+    work: Callable[[Any], Any],
+    chunks: list[list[Any]],
+    typed: bool,
+    cyclic: bool,
+    claim: Any,
+    unclaimed: Any,
+    states: Any,
+    folder: Path,
 ) -> None:
     import pickle
 
@@ -331,7 +350,7 @@ def _forked_worker(
                 return
             unclaimed[0] = index + 1
         try:
-            data, state = _encoded_work_on(work, chunks[index], typed), _WRITTEN
+            data, state = _encoded_work_on(work, chunks[index], typed, cyclic), _WRITTEN
         except Exception as err:  # handed to the caller, as a pool would
             try:
                 data = pickle.dumps(err)
@@ -347,6 +366,7 @@ def _forked_worker(
 def _shared_results(
     work: Callable[[Any], _T],
     chunks: list[list[Any]],
+    cyclic: bool,
     claim: Any,
     unclaimed: Any,
     states: Any,
@@ -373,7 +393,7 @@ def _shared_results(
                 if index < unclaimed[0]:  # the rest is the workers'
                     break
                 unclaimed[1] = index
-            done[index] = list(_here(work, chunks[index]))
+            done[index] = list(_here(work, chunks[index], cyclic))
             while unread < unclaimed[0] and states[unread]:
                 done[unread] = received(unread)
                 unread += 1

@@ -450,3 +450,21 @@ def test_text_written_in_pieces_is_the_pieces_joined(tmp_path):
     batches = list(_batches(pieces, size=10000))
     assert [p for b in batches for p in b] == pieces and len(batches) > 50
     assert all(sum(map(len, b)) >= 10000 for b in batches[:-1]) and not list(_batches([]))
+
+
+def test_extraction_leaves_no_reference_cycles():
+    import gc
+
+    from extract.documents import RawDocument, read_document
+    from extract.pipeline import extract_document
+
+    from .conftest import CORPUS
+
+    members = "“深圳—香港—广州”科技集群在全球创新指数中位列第二。\n中国—葡萄牙联合实验室在澳门成立。\n"  # member spans
+    raws = [read_document(p) for p in sorted(CORPUS.glob("*.txt"))] + [RawDocument("m", "m.txt", members, "0" * 64)]
+    extract_document(raws[0])  # the pipeline is built outside the count
+    gc.collect()
+    with gc_paused():
+        records = [extract_document(raw) for raw in raws]
+        left = gc.collect()
+    assert left == 0 and sum(len(r.mentions) for r in records) > 300
