@@ -310,24 +310,60 @@ def _shared_with_forks(
     """Chunks shared by this process, from the back, and forked workers, from the front. The
     unclaimed chunks are a range in shared memory; a worker writes each result to a file of a
     temporary folder and then marks the chunk, so this process runs no threads and nobody waits on
-    a pipe: between its own chunks it decodes the workers' finished ones."""
+    a pipe: between its own chunks it decodes the workers' finished ones. The workers start when the
+    first result is asked for and are stopped, and the folder removed, when the results end or are
+    dropped."""
+    import pickle
+    import time
     from multiprocessing import get_context
 
     context = get_context("fork")
     claim = context.Lock()
     unclaimed = context.Array("q", [0, len(chunks)], lock=False)
     states = context.Array("b", len(chunks), lock=False)
+    decode = _results_decoder(result_type)
     folder = Path(tempfile.mkdtemp(prefix="gbakg-work-"))
     args = (work, chunks, result_type is not None, cyclic, claim, unclaimed, states, folder)
     processes = [context.Process(target=_forked_worker, args=args, daemon=True) for _ in range(min(workers, len(chunks)))]
+
+    def received(index: int) -> list[Any]:
+        data = (folder / str(index)).read_bytes()
+        (folder / str(index)).unlink()
+        if states[index] == _FAILED:
+            raise pickle.loads(data)
+        return decode(data)
+
     try:
         for process in processes:
             process.start()
-    except BaseException:
-        _stop(processes, folder)
-        raise
-    decode = _results_decoder(result_type)
-    return _shared_results(work, chunks, cyclic, claim, unclaimed, states, folder, processes, decode)
+        done: dict[int, list[Any]] = {}
+        unread = 0  # the workers' chunks before this one are read
+        while True:
+            with claim:
+                index = unclaimed[1] - 1
+                if index < unclaimed[0]:  # the rest is the workers'
+                    break
+                unclaimed[1] = index
+            done[index] = list(_here(work, chunks[index], cyclic))
+            while unread < unclaimed[0] and states[unread]:
+                done[unread] = received(unread)
+                unread += 1
+        for index in range(len(chunks)):
+            if index not in done:
+                while not states[index]:
+                    if all(process.exitcode is not None for process in processes) and not states[index]:
+                        codes = sorted({code for process in processes if (code := process.exitcode) is not None})
+                        raise ChildProcessError(f"the worker processes stopped (exit codes {codes}) before finishing")
+                    time.sleep(0.0005)
+                done[index] = received(index)
+            yield from done.pop(index)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            if process.pid is not None:
+                process.join()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _forked_worker(
@@ -361,61 +397,6 @@ def _forked_worker(
         states[index] = state
         if state == _FAILED:
             return
-
-
-def _shared_results(
-    work: Callable[[Any], _T],
-    chunks: list[list[Any]],
-    cyclic: bool,
-    claim: Any,
-    unclaimed: Any,
-    states: Any,
-    folder: Path,
-    processes: list[Any],
-    decode: Callable[[bytes], list[Any]],
-) -> Iterator[_T]:
-    import pickle
-    import time
-
-    def received(index: int) -> list[Any]:
-        data = (folder / str(index)).read_bytes()
-        (folder / str(index)).unlink()
-        if states[index] == _FAILED:
-            raise pickle.loads(data)
-        return decode(data)
-
-    try:
-        done: dict[int, list[Any]] = {}
-        unread = 0  # the workers' chunks before this one are read
-        while True:
-            with claim:
-                index = unclaimed[1] - 1
-                if index < unclaimed[0]:  # the rest is the workers'
-                    break
-                unclaimed[1] = index
-            done[index] = list(_here(work, chunks[index], cyclic))
-            while unread < unclaimed[0] and states[unread]:
-                done[unread] = received(unread)
-                unread += 1
-        for index in range(len(chunks)):
-            if index not in done:
-                while not states[index]:
-                    if all(process.exitcode is not None for process in processes) and not states[index]:
-                        codes = sorted({process.exitcode for process in processes})
-                        raise ChildProcessError(f"the extraction workers stopped (exit codes {codes}) before finishing")
-                    time.sleep(0.0005)
-                done[index] = received(index)
-            yield from done.pop(index)
-    finally:
-        _stop(processes, folder)
-
-
-def _stop(processes: list[Any], folder: Path) -> None:
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-        process.join()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _worker_started() -> None:

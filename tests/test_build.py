@@ -468,3 +468,16 @@ def test_extraction_leaves_no_reference_cycles():
         records = [extract_document(raw) for raw in raws]
         left = gc.collect()
     assert left == 0 and sum(len(r.mentions) for r in records) > 300
+
+
+def test_results_dropped_early_stop_the_workers_and_leave_no_files():
+    import glob
+    import multiprocessing
+    import tempfile
+
+    before = set(glob.glob(f"{tempfile.gettempdir()}/gbakg-work-*"))
+    results = _in_processes(_pid, list(range(40)), 2)
+    assert next(results)[0] == 0
+    results.close()
+    assert multiprocessing.active_children() == []
+    assert set(glob.glob(f"{tempfile.gettempdir()}/gbakg-work-*")) == before
