@@ -247,7 +247,7 @@ class CharTokenizer:
 
         self.vocab = vocab
         self.orths = _StringIds(vocab.strings)
-        self.space = np.array([chr(c).isspace() for c in range(0x10000)])  # what \\s matches, in the BMP
+        self.space = np.array([chr(c).isspace() for c in range(0x10000)])  # what \s matches, in the BMP
         self.ids = np.zeros(0x10000, dtype=np.uint64)  # each BMP character's string ID, 0 until seen
 
     def __call__(self, text: str) -> Doc:

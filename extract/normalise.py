@@ -283,8 +283,7 @@ def to_traditional_all(names: list[str]) -> list[str]:
     """``to_traditional`` of each name; the names not yet converted are converted in one call (OpenCC
     costs tens of microseconds a call)."""
     _TRADITIONAL.remember_all(names, lambda new: str(_converter("s2hk").convert("\n".join(new))).split("\n"))
-    known = _TRADITIONAL.get
-    return [converted if (converted := known(name)) is not None else to_traditional(name) for name in names]
+    return [to_traditional(name) for name in names]
 
 
 class Remembered(dict[str, str]):
