@@ -39,7 +39,7 @@ from .rules import (
 )
 
 MEMBERS = "gbakg_members"
-_SOURCE_PRIORITY = {"known": 0, "pattern": 1, "head": 2, "english": 2, "person": 3, "alias": 4}
+_SOURCE_PRIORITY = {"model": 0, "known": 1, "pattern": 2, "head": 3, "english": 3, "person": 4, "alias": 5}
 _LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
 _CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
 _DASHES = "—－–-"
@@ -80,6 +80,7 @@ class Aligned(NamedTuple):
     label: str
     kb_id: str
     rule: str
+    confidence: float = 1.0
 
 
 _TOKEN_TABLE = "gbakg.token_table"  # doc.user_data: the table the tokenizer made with the Doc
@@ -470,13 +471,55 @@ def make_persons(nlp: Language, name: str) -> Any:
     return persons
 
 
+@registry.misc("gbakg.entity_model.v1")
+def entity_model(path: str = "") -> str:
+    return path
+
+
+@Language.factory(
+    "gbakg_model",
+    assigns=["doc._.gbakg"],
+    requires=["doc._.gbakg"],
+    default_config={"model": {"@misc": "gbakg.entity_model.v1", "path": ""}, "lac": False},
+)
+def make_model(nlp: Language, name: str, model: str, lac: bool) -> Any:
+    """Spans tagged by the trained CRF (``extract.crf``), from the text and the rule candidates, as
+    candidates of rule ``model:crf`` with the model's confidence."""
+    ensure_extensions()
+    from .crf import DEFAULT_MODEL, Tagger
+
+    loaded: list[Tagger] = []  # opened on first use: the rule stages run without it when training
+
+    def tag(doc: Doc) -> Doc:
+        if not loaded:
+            loaded.append(Tagger(model or DEFAULT_MODEL))
+        tagger = loaded[0]
+        text = doc_text(doc)
+        found = candidates(doc)
+        rules = [(c.start_char, c.end_char, c.label, c.rule) for c in found]
+        offsets = _offsets(doc)
+        for span in tagger.spans(text, rules, lac):
+            tokens = offsets.align(span.start, span.end, expand=False)
+            if tokens is not None:
+                name = text[span.start : span.end]
+                found.append(Aligned(*tokens, span.start, span.end, span.type, name, "model:crf", span.confidence))
+        _state(doc)["model"] = True
+        return doc
+
+    return tag
+
+
 class Resolver:
     """Chooses non-overlapping mentions (longest first, known names before patterns) and
     gives each its canonical name: a pattern match whose name is a known alias takes the
     known canonical; a place written before a known name is split off."""
 
-    def __init__(self, entities: tuple[KnownEntity, ...], strings: Any) -> None:
+    def __init__(
+        self, entities: tuple[KnownEntity, ...], strings: Any, over_model: tuple[str, ...] = (), under_model: tuple[str, ...] = ()
+    ) -> None:
         self.ids = _StringIds(strings)
+        self.over_model = over_model
+        self.under_model = under_model
         self.by_key: dict[tuple[str, str], str] = {}
         for e in entities:
             for n in (e.canonical, *e.aliases, *e.english):
@@ -506,9 +549,12 @@ class Resolver:
                 city_ends.add(k.end_char)
         inside_title = _title_interiors(text)
         script = _state(doc).get("script", "zh-Hans")
+        model = bool(_state(doc).get("model"))
         kept = []
         for c in spans:
-            if not c.rule.startswith("known") and any(
+            if model and c.rule != "model:crf" and not c.rule.startswith(self.over_model + self.under_model):
+                continue
+            if not model and not c.rule.startswith("known") and any(
                 e < c.end_char and (e, c.end_char) in known_at for e in place_ends.get(c.start_char, ())
             ):
                 continue  # a known place followed by a known name (深圳光明科学城) gives way to both
@@ -517,7 +563,10 @@ class Resolver:
             if c.rule.startswith("english") and script != "en" and (c.label, name_key(c.kb_id)) not in self.by_key:
                 continue
             kept.append(c)
-        kept.sort(key=lambda c: (c.start_char - c.end_char, _priority(c.rule), c.start_char))
+        if model:
+            kept.sort(key=lambda c: (self._model_rank(c), c.start_char - c.end_char, c.start_char))
+        else:
+            kept.sort(key=lambda c: (c.start_char - c.end_char, _priority(c.rule), c.start_char))
         chosen: list[Aligned] = []
         taken = bytearray(len(doc) + 1)
         for c in kept:
@@ -525,7 +574,7 @@ class Resolver:
                 continue
             c = self._disambiguate(text, c, known_at, city_ends)
             canonical = c.kb_id if c.rule.startswith("known") else self.canonical(c.label, c.kb_id)
-            chosen.append(Aligned(c.start, c.end, c.start_char, c.end_char, c.label, canonical, c.rule))
+            chosen.append(Aligned(c.start, c.end, c.start_char, c.end_char, c.label, canonical, c.rule, c.confidence))
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen += self._defined_aliases(text, offsets, chosen, taken)
         chosen.sort(key=attrgetter("start"))
@@ -549,6 +598,12 @@ class Resolver:
                         break
         doc.spans[MEMBERS] = members
         return doc
+
+    def _model_rank(self, c: Aligned) -> int:
+        """With a model: rules that beat it first, then its spans, then rules that fill its gaps."""
+        if c.rule.startswith(self.over_model):
+            return 0
+        return 1 if c.rule == "model:crf" else 2
 
     @staticmethod
     def _defined_aliases(text: str, offsets: TokenOffsets, chosen: list[Aligned], taken: bytearray) -> list[Aligned]:
@@ -610,11 +665,19 @@ def _title_interiors(text: str) -> Any:
     "gbakg_resolver",
     assigns=["doc.ents", "doc.spans"],
     requires=["doc._.gbakg"],
-    default_config={"entities": {"@misc": "gbakg.known_entities.v1", "path": ""}},
+    default_config={
+        "entities": {"@misc": "gbakg.known_entities.v1", "path": ""},
+        "over_model": ["pattern:cluster"],
+        "under_model": [],
+    },
 )
-def make_resolver(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Resolver:
+def make_resolver(
+    nlp: Language, name: str, entities: tuple[KnownEntity, ...], over_model: list[str], under_model: list[str]
+) -> Resolver:
+    """Chooses the mentions; with ``gbakg_model`` in the pipeline, rules of ``over_model`` go before the
+    model's spans and rules of ``under_model`` only fill gaps the model left."""
     ensure_extensions()
-    return Resolver(entities, nlp.vocab.strings)
+    return Resolver(entities, nlp.vocab.strings, tuple(over_model), tuple(under_model))
 
 
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")

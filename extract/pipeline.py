@@ -20,8 +20,9 @@ CONFIG_FILE = Path(__file__).parent / "pipeline.cfg"
 
 
 @lru_cache(maxsize=4)
-def build_nlp(data_file: str = "") -> Any:
-    """The extraction pipeline from ``pipeline.cfg`` (``data_file`` overrides the known entities)."""
+def build_nlp(data_file: str = "", model_file: str = "", overrides: tuple[tuple[str, Any], ...] = ()) -> Any:
+    """The extraction pipeline from ``pipeline.cfg`` (``data_file`` overrides the known entities,
+    ``model_file`` the entity model, ``overrides`` any setting: ("components.x.y", value) pairs)."""
     import spacy
     from spacy.util import load_config
 
@@ -31,6 +32,14 @@ def build_nlp(data_file: str = "") -> Any:
     if data_file:
         for name in ("gbakg_gazetteer", "gbakg_head_nouns", "gbakg_resolver"):
             config["components"][name]["entities"]["path"] = data_file
+    if model_file:
+        config["components"]["gbakg_model"]["model"]["path"] = model_file
+    for dotted, value in overrides:
+        *parents, last = dotted.split(".")
+        section = config
+        for part in parents:
+            section = section[part]
+        section[last] = value
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     components.ensure_extensions()
     return nlp
@@ -57,15 +66,33 @@ def _title(raw: RawDocument) -> str:
     return raw.doc_id
 
 
-def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
-    """Entities, mentions, sentences and relations of one document."""
-    nlp = build_nlp(data_file)
+RULE_STAGES = ("gbakg_gazetteer", "gbakg_head_nouns", "gbakg_persons")
+
+
+def prepare_doc(raw: RawDocument, data_file: str = "", nlp: Any = None) -> Any:
+    """The Doc of a document's repaired, folded text, with its state, before any component ran."""
+    nlp = nlp or build_nlp(data_file)
     clean = repair(raw.text)
     folded = fold(clean.text)
     doc = nlp.make_doc(folded)
     script = detect_script(clean.text, folded)
-    state: dict[str, Any] = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script, "text": folded}
-    doc._.gbakg = state  # the components add to this dictionary
+    doc._.gbakg = {"weak_breaks": clean.weak_breaks, "clean": clean, "script": script, "text": folded}
+    return doc
+
+
+def rule_stages(data_file: str = "") -> list[Any]:
+    """The components that propose candidates by rule, in pipeline order."""
+    nlp = build_nlp(data_file)
+    return [proc for name, proc in nlp.pipeline if name in RULE_STAGES]
+
+
+def extract_document(raw: RawDocument, data_file: str = "", nlp: Any = None) -> DocumentRecord:
+    """Entities, mentions, sentences and relations of one document (``nlp``: another pipeline than
+    the one ``pipeline.cfg`` makes)."""
+    nlp = nlp or build_nlp(data_file)
+    doc = prepare_doc(raw, data_file, nlp)
+    state: dict[str, Any] = doc._.gbakg  # the components add to this dictionary
+    clean, script = state["clean"], state["script"]
     from .components import MEMBERS, Aligned
     from .components import entities as resolved_entities
 
@@ -91,7 +118,7 @@ def extract_document(raw: RawDocument, data_file: str = "") -> DocumentRecord:
         written = surface(s, e)
         if not slices_surface(raw.text[start:end], written):
             continue  # the name runs across page furniture or a footnote the repair moved away
-        mentions.append(Mention(span.kb_id, span.label, written, start, end, sentence_of(s), span.rule))
+        mentions.append(Mention(span.kb_id, span.label, written, start, end, sentence_of(s), span.rule, span.confidence))
     mentions.sort(key=attrgetter("start", "end", "type", "canonical"))
 
     known = _known_by_key(data_file or DEFAULT_DATA_FILE)

@@ -47,6 +47,7 @@ class Mention(NamedTuple):
     end: int
     sentence: int
     rule: str
+    confidence: float = 1.0  # the model's marginal, or the rule's prior
 
 
 class Entity(NamedTuple):

@@ -235,6 +235,7 @@ def _record_triples(record: DocumentRecord, *, full: bool) -> set[Triple]:
         add((node, GBA.endOffset, _literal(m.end)))
         add((node, GBA.sentenceIndex, _literal(m.sentence)))
         add((node, GBA.rule, _literal(m.rule)))
+        add((node, GBA.confidence, decimal_literal(m.confidence)))
     for r in record.relations:
         s, o = entity_iri(*r.subject), entity_iri(*r.object)
         p = term(r.predicate)

