@@ -195,6 +195,7 @@ def _append_lines(
                 or _LABEL_LINE.match(prev_line, prev_first)
                 or (gap and _BULLET.match(prev_line, prev_first))
                 or prev_line.lstrip().startswith(("—", "--"))
+                or (gap and _latin_side(prev_line[-1]) and (first.isupper() or first.isdecimal()))
             ):
                 out.add("\n", newline_at)
             else:

@@ -642,10 +642,12 @@ ENGLISH_HEADS: dict[str, str] = {
     "Light Source": "Facility",
     "Observatory": "Facility",
     "Supercomputing Center": "Facility",
+    "Supercomputing Centre": "Facility",
+    "Institute of Technology": "University",
     "Supercomputer Center": "Facility",
     "Cluster": "InnovationCluster",
 }
-_EN_CONNECTORS = {"of", "and", "for", "the", "on", "in", "&"}
+_EN_CONNECTORS = {"of", "and", "for", "the", "&"}
 _EN_LEADING = set(
     "The A An At In On For With By From To And As Since While After Before Under Through Via This That These Those "
     "Its Their Our Both Also Meanwhile Moreover".split()
@@ -694,6 +696,10 @@ def find_english_candidates(text: str, boundaries: set[int] | frozenset[int] = f
             ):
                 left -= 1  # Innovation, Technology and Industry Bureau
             left = _after_titles(words, left, i)
+            for k in range(i - 1, left - 1, -1):
+                if words[k][2].endswith(_EN_POSSESSIVE) and words[k][2] not in _EN_POSSESSIVE_NAMES:
+                    left = k + 1  # Cyberport’s AI Supercomputing Centre: the owner is not part of the name
+                    break
             while left < i and (words[left][2] in _EN_CONNECTORS or words[left][2] in _EN_LEADING):
                 left += 1
             right = _right_edge(text, words, i + len(parts), boundaries)
@@ -703,8 +709,11 @@ def find_english_candidates(text: str, boundaries: set[int] | frozenset[int] = f
             bracket = _EN_BRACKET.match(text, end)
             if bracket:
                 end = bracket.end()
-            name = text[start:end].rstrip(".")
             etype = ENGLISH_HEADS[head]
+            edition = _EN_EDITION.search(text, 0, start) if etype in ("Event", "Program") else None
+            if edition:
+                start = edition.start()  # 2019 Shenzhen … Summit, 12th Five-Year Plan
+            name = text[start:end].rstrip(".")
             if etype == "Alliance" and name.startswith(("International", "World", "Global", "Asia")):
                 etype = "InternationalOrganization"
             out.append(Candidate(start, start + len(name), etype, name, f"english:{head}"))
@@ -719,6 +728,9 @@ _EN_TITLES = set(
     Head Fellow Winner Founder Chief Officer Principal Provost Rector Chancellor Minister Researcher Lecturer Scientist
     Adviser Advisor Consultant Commissioner Governor Mayor Councillor Associate Assistant Executive Honorary Senior""".split()
 )
+_EN_POSSESSIVE = ("’s", "'s")
+_EN_POSSESSIVE_NAMES = {"People’s", "People's", "Children’s", "Children's", "Women’s", "Women's", "Workers’", "Workers'"}
+_EN_EDITION = re.compile(r"\b(?:(?:19|20)\d\d|\d{1,3}(?:st|nd|rd|th)) $")
 _EN_LIST_COMMA = re.compile(r"[,，] ?")
 _EN_INITIAL = re.compile(r"(?:[A-Z]\.)+")
 _EN_OF = ("of", "for")
@@ -741,6 +753,8 @@ def _right_edge(text: str, words: list[tuple[int, int, str]], right: int, bounda
     k, last = right, right
     while k < len(words) and words[k][0] not in boundaries and _adjacent(text, words[k - 1 : k + 1]):
         word = words[k][2]
+        if word in ("and", "&") and k + 1 < len(words) and words[k + 1][2] == "the":
+            break  # … of Pingshan District and the Shenzhen branch
         if word in _EN_INNER:
             k += 1
             continue

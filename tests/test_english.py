@@ -59,6 +59,18 @@ def test_sentences_end_at_a_full_stop_before_a_capital(text, sentences):
         ("The Pearl River Estuary Observation Laboratory opened.", "Pearl River Estuary Observation Laboratory", "Laboratory"),
         ("Tenants moved into the Qianwan Innovation Park this year.", "Qianwan Innovation Park", "ScienceCity"),
         ("The Bay Area Marine Research Fund was set up.", "Bay Area Marine Research Fund", "Program"),
+        ("We will use Cyberport’s AI Supercomputing Centre.", "AI Supercomputing Centre", "Facility"),
+        ("They will host 2026 Zhuhai Marine Robotics Summit.", "2026 Zhuhai Marine Robotics Summit", "Event"),
+        (
+            "The People’s Government of Pingshan District and the Shenzhen branch will host it.",
+            "People’s Government of Pingshan District",
+            "GovernmentBody",
+        ),
+        (
+            "Director of Key Lab of Marine Drugs of Hainan Province\n\nLi Ming, professor.",
+            "Key Lab of Marine Drugs of Hainan Province",
+            "Laboratory",
+        ),
     ],
 )
 def test_english_names_found_whole_by_head_noun(text, name, etype):
