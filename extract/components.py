@@ -10,6 +10,7 @@ than finding it); the resolver chooses among them and writes ``doc.ents``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
@@ -43,6 +44,7 @@ _SOURCE_PRIORITY = {"model": 0, "known": 1, "pattern": 2, "head": 3, "english": 
 _LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
 _CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
 _DASHES = "—－–-"
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 def ensure_extensions() -> None:
@@ -352,6 +354,7 @@ class Gazetteer:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entity_of: dict[int, tuple[KnownEntity, bool]] = {}
         self.written: dict[int, set[tuple[str, ...]]] = {}
+        self.acronyms: dict[int, set[str]] = {}  # English names in capitals only: matched as written in English text
         for index, entity in enumerate(entities):
             zh_names = {fold(n) for n in (entity.canonical, *entity.aliases)}
             for name in list(zh_names):
@@ -365,8 +368,12 @@ class Gazetteer:
             self.written[key] = {tuple(t.text for t in p) for p in patterns}
             self.matcher.add(f"zh:{index}", patterns)
             if entity.english:
-                self.entity_of[nlp.vocab.strings.add(f"en:{index}")] = (entity, True)
-                self.matcher.add(f"en:{index}", [nlp.make_doc(n.lower()) for n in entity.english])
+                en_key = nlp.vocab.strings.add(f"en:{index}")
+                self.entity_of[en_key] = (entity, True)
+                en_names = {fold(n) for n in entity.english}
+                en_names |= {re.sub(r" ?（", " （", n) for n in en_names} | {n.replace(" （", "（") for n in en_names}
+                self.acronyms[en_key] = {n for n in en_names if n.isupper()}
+                self.matcher.add(f"en:{index}", [nlp.make_doc(n.lower()) for n in sorted(en_names)])
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -374,6 +381,7 @@ class Gazetteer:
         chinese: list[Aligned] = []
         english: list[Aligned] = []
         cased = text.lower() != text.upper()  # else no name can be written in another case
+        english_text = _state(doc).get("script") == "en"
         for match_id, start, end in self.matcher(doc):
             entity, is_english = self.entity_of[match_id]
             s, e = offsets.idx[start], offsets.ends[end - 1]
@@ -382,6 +390,9 @@ class Gazetteer:
                     e < len(text) and text[e].isascii() and text[e].isalnum()
                 ):
                     continue
+                written = text[s:e]
+                if english_text and not written.isupper() and any(a.lower() == written.lower() for a in self.acronyms[match_id]):
+                    continue  # in English, "most" is not MOST and "must" not MUST
             elif (
                 cased
                 and text[s:e].lower() != text[s:e].upper()
@@ -446,7 +457,7 @@ def make_head_nouns(nlp: Language, name: str, entities: tuple[KnownEntity, ...])
         known = _known(doc)
         found = find_head_candidates(text, weak, [(s.start_char, s.end_char) for s in known])
         found += find_titled_programs(text)
-        found += find_english_candidates(text)
+        found += find_english_candidates(text, weak)
         found += find_editions(text, [(s.start_char, s.end_char, s.kb_id) for s in known if s.label == "Event"])
         found += find_enumerated(text)
         found += find_connect_schemes(text)
@@ -529,7 +540,9 @@ class Resolver:
         known = self.by_key.get((etype, name_key(name)))
         if known:
             return known
-        return " ".join(name.split()) if name.isascii() else "".join(name.split())
+        if _CJK_CHAR.search(name):
+            return "".join(name.split())
+        return " ".join(unicodedata.normalize("NFKC", name).split())  # an English name: single spaces, ASCII marks
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -682,10 +695,12 @@ def make_resolver(
 
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")
 _DEFINITION = re.compile(r"（(?:以下简称|以下称|以下简称为|下称|简称)[“\"]?([^”\"）]{1,15})[”\"]?）")
-_ACRONYM = re.compile(r"（([A-Z][A-Za-z0-9&\-]{1,12})）")
+_ACRONYM = re.compile(r" ?（([A-Z][A-Za-z0-9&\-]{1,12})）")
 _BILATERAL = re.compile(r"“?中国[—\-－–]")
 _BILATERAL_TYPES = ("Laboratory", "ResearchInstitute", "Facility")
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\.(?=\s+[A-Z“\"])|\n")
+_SENTENCE_END = re.compile(
+    r"[。！？!?]+[”’」』）)]*|(?<![A-Z])(?<!\b(?:Dr|Mr|Ms|St|No|Co|vs))(?<!\bMrs)(?<!\bProf)\.[”’\"]?(?=\s+[A-Z“‘\"(（\d])|\n"
+)  # an English full stop before a capital ends a sentence, but not after an initial or Dr, Mr, Prof, No, Co …
 
 
 def _sentence_of(bounds: list[tuple[int, int]], starts: list[int], offset: int) -> int:

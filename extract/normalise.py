@@ -126,6 +126,12 @@ def _ends_sentence(line: str) -> bool:
     return bool(body) and body[-1] in _TERMINAL
 
 
+def _latin_side(ch: str) -> bool:
+    """Whether a character on one side of a line break is not Chinese: a Latin letter, a digit or a
+    mark such as , . ’ ) (CJK ideographs, kana, hangul and full-width or CJK punctuation are Chinese)."""
+    return bool(ch) and not ch.isspace() and ord(ch) < 0x2E80
+
+
 def repair(raw: str) -> CleanText:
     """Join broken lines, drop page furniture and move footnote blocks after the body."""
     spans = _line_spans(raw)
@@ -189,12 +195,14 @@ def _append_lines(
                 or _LABEL_LINE.match(prev_line, prev_first)
                 or (gap and _BULLET.match(prev_line, prev_first))
                 or prev_line.lstrip().startswith(("—", "--"))
+                or (gap and _latin_side(prev_line[-1]) and (first.isupper() or first.isdecimal()))
             ):
                 out.add("\n", newline_at)
-            elif _short(prev_line, width_at.get(prev[0]), typical) and prev_line[-1] not in _JOINERS:
-                weak.add(out.length)
-            elif prev_line[-1].isascii() and prev_line[-1].isalnum() and line.lstrip()[:1].isascii():
-                out.add(" ", newline_at)
+            else:
+                if _latin_side(prev_line[-1]) and _latin_side(first):
+                    out.add(" ", newline_at)  # English words, numbers and marks are not run together
+                if _short(prev_line, width_at.get(prev[0]), typical) and prev_line[-1] not in _JOINERS:
+                    weak.add(out.length)
         body = raw[s + lead : s + trail]
         if "**" not in body:
             if body:

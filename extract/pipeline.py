@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -17,6 +18,7 @@ from .records import DocumentInfo, DocumentRecord, Entity, Fact, Mention, Relati
 __all__ = ["CONFIG_FILE", "build_nlp", "extract_document", "extract_paths", "fingerprint", "slices_surface"]
 
 CONFIG_FILE = Path(__file__).parent / "pipeline.cfg"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @lru_cache(maxsize=4)
@@ -130,9 +132,12 @@ def extract_document(raw: RawDocument, data_file: str = "", nlp: Any = None) -> 
     for key, spellings in surfaces.items():
         etype, canonical = key
         fact = known.get(key)
-        labels = {"zh-Hans": canonical, "zh-Hant": traditional[key]}
-        if fact and fact.english:
-            labels["en"] = fact.english[0]
+        if _CJK.search(canonical):
+            labels = {"zh-Hans": canonical, "zh-Hant": traditional[key]}
+            if fact and fact.english:
+                labels["en"] = fact.english[0]
+        else:
+            labels = {"en": canonical}  # an English name the data file does not know: no Chinese label
         aliases = tuple(sorted(spellings - {canonical}))
         entities[key] = Entity(canonical, etype, labels, aliases, fact.wikidata if fact else "", fact.city if fact else "")
 

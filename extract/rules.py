@@ -594,7 +594,18 @@ ENGLISH_HEADS: dict[str, str] = {
     "Ltd": "Company",
     "Holdings": "Company",
     "Inc": "Company",
+    "School": "University",
+    "Faculty": "University",
     "Bureau": "GovernmentBody",
+    "Office": "GovernmentBody",
+    "Authority": "GovernmentBody",
+    "Committee": "GovernmentBody",
+    "Task Force": "GovernmentBody",
+    "Platform": "Program",
+    "Sandbox": "Program",
+    "Rail Link": "Infrastructure",
+    "Station": "Infrastructure",
+    "Technopole": "ScienceCity",
     "Department": "GovernmentBody",
     "Commission": "GovernmentBody",
     "Ministry": "GovernmentBody",
@@ -631,10 +642,12 @@ ENGLISH_HEADS: dict[str, str] = {
     "Light Source": "Facility",
     "Observatory": "Facility",
     "Supercomputing Center": "Facility",
+    "Supercomputing Centre": "Facility",
+    "Institute of Technology": "University",
     "Supercomputer Center": "Facility",
     "Cluster": "InnovationCluster",
 }
-_EN_CONNECTORS = {"of", "and", "for", "the", "on", "in", "&"}
+_EN_CONNECTORS = {"of", "and", "for", "the", "&"}
 _EN_LEADING = set(
     "The A An At In On For With By From To And As Since While After Before Under Through Via This That These Those "
     "Its Their Our Both Also Meanwhile Moreover".split()
@@ -646,8 +659,11 @@ _BLANKS = re.compile(r"[ \t]+")
 _EN_WORD = re.compile(r"[A-Z][A-Za-z'’.-]*|[A-Z]{2,}|of|and|for|the|on|in|&")
 
 
-def find_english_candidates(text: str) -> list[Candidate]:
-    """Capitalised English names typed by their head noun: Shenzhen Bay Laboratory, University of Macau."""
+def find_english_candidates(text: str, boundaries: set[int] | frozenset[int] = frozenset()) -> list[Candidate]:
+    """Capitalised English names typed by their head noun: Shenzhen Bay Laboratory, University of Macau,
+    National Health Commission of the People’s Republic of China. A name does not run across a line
+    start in ``boundaries`` (a weak break: a heading or a name on its own line), a full stop, or a
+    person's title before "of" (Director of, Vice President of)."""
     out: list[Candidate] = []
     words = [(m.start(), m.end(), m.group()) for m in _EN_TOKEN.finditer(text)]
     i = 0
@@ -656,36 +672,48 @@ def find_english_candidates(text: str) -> list[Candidate]:
             window = words[i : i + len(parts)]
             if [w[2].rstrip(".") for w in window] != parts or not _adjacent(text, window):
                 continue
+            if any(w[2].endswith(".") for w in window[:-1]) or any(w[0] in boundaries for w in window[1:]):
+                continue
             left = i
-            while left > 0 and _adjacent(text, words[left - 1 : left + 1]):
+            while left > 0 and words[left][0] not in boundaries and _adjacent(text, words[left - 1 : left + 1]):
                 w = words[left - 1][2]
-                if w[0].isupper() or (w in _EN_CONNECTORS and left - 2 >= 0 and words[left - 2][2][:1].isupper()):
+                if w.endswith(".") and not _EN_INITIAL.fullmatch(w):
+                    break
+                before = words[left - 2][2] if left >= 2 else ""
+                if w[0].isupper() or (
+                    w in _EN_CONNECTORS
+                    and before[:1].isupper()
+                    and not (w in ("and", "&") and (before.isupper() or before.rstrip(".") in ENGLISH_HEADS))
+                ):
                     left -= 1
                 else:
                     break
+            if (
+                left > 0
+                and words[left - 1][2][:1].isupper()
+                and _EN_LIST_COMMA.fullmatch(text, words[left - 1][1], words[left][0])
+                and any(w[2] in ("and", "&") for w in words[left:i])
+            ):
+                left -= 1  # Innovation, Technology and Industry Bureau
+            left = _after_titles(words, left, i)
+            for k in range(i - 1, left - 1, -1):
+                if words[k][2].endswith(_EN_POSSESSIVE) and words[k][2] not in _EN_POSSESSIVE_NAMES:
+                    left = k + 1  # Cyberport’s AI Supercomputing Centre: the owner is not part of the name
+                    break
             while left < i and (words[left][2] in _EN_CONNECTORS or words[left][2] in _EN_LEADING):
                 left += 1
-            right = i + len(parts)
-            if right + 1 < len(words) and words[right][2] == "of" and _adjacent(text, words[right - 1 : right + 2]):
-                right += 1
-                while right < len(words) and _adjacent(text, words[right - 1 : right + 1]):
-                    word = words[right][2]
-                    following = words[right + 1][2] if right + 1 < len(words) else ""
-                    acronym = following.isupper() and len(following) > 1
-                    if (word[:1].isupper() and not word.isupper()) or (
-                        word in ("and", "&") and following[:1].isupper() and not acronym
-                    ):
-                        right += 1
-                    else:
-                        break
+            right = _right_edge(text, words, i + len(parts), boundaries)
             if left == i and right == i + len(parts):
                 break
             start, end = words[left][0], words[right - 1][1]
             bracket = _EN_BRACKET.match(text, end)
             if bracket:
                 end = bracket.end()
-            name = text[start:end].rstrip(".")
             etype = ENGLISH_HEADS[head]
+            edition = _EN_EDITION.search(text, 0, start) if etype in ("Event", "Program") else None
+            if edition:
+                start = edition.start()  # 2019 Shenzhen … Summit, 12th Five-Year Plan
+            name = text[start:end].rstrip(".")
             if etype == "Alliance" and name.startswith(("International", "World", "Global", "Asia")):
                 etype = "InternationalOrganization"
             out.append(Candidate(start, start + len(name), etype, name, f"english:{head}"))
@@ -693,6 +721,50 @@ def find_english_candidates(text: str) -> list[Candidate]:
             break
         i += 1
     return out
+
+
+_EN_TITLES = set(
+    """Director Directors President Vice Deputy Dean Member Members Professor Academician Chairman Chairperson Chair Secretary
+    Head Fellow Winner Founder Chief Officer Principal Provost Rector Chancellor Minister Researcher Lecturer Scientist
+    Adviser Advisor Consultant Commissioner Governor Mayor Councillor Associate Assistant Executive Honorary Senior""".split()
+)
+_EN_POSSESSIVE = ("’s", "'s")
+_EN_POSSESSIVE_NAMES = {"People’s", "People's", "Children’s", "Children's", "Women’s", "Women's", "Workers’", "Workers'"}
+_EN_EDITION = re.compile(r"\b(?:(?:19|20)\d\d|\d{1,3}(?:st|nd|rd|th)) $")
+_EN_LIST_COMMA = re.compile(r"[,，] ?")
+_EN_INITIAL = re.compile(r"(?:[A-Z]\.)+")
+_EN_OF = ("of", "for")
+_EN_INNER = {"of", "for", "and", "&", "the"}
+
+
+def _after_titles(words: list[tuple[int, int, str]], left: int, head: int) -> int:
+    """The first word after the last "Title of" before the head (Vice President of Lanzhou University)."""
+    for k in range(head - 1, left, -1):
+        if words[k][2] == "of" and words[k - 1][2].rstrip("’'s") in _EN_TITLES:
+            return k + 1
+    return left
+
+
+def _right_edge(text: str, words: list[tuple[int, int, str]], right: int, boundaries: set[int] | frozenset[int]) -> int:
+    """The end (in words) of a name after its head: "of" or "for" and capitalised words, with "the",
+    "and", "of" or "for" between them (of the People’s Republic of China)."""
+    if right >= len(words) or words[right][2] not in _EN_OF or words[right - 1][2].endswith("."):
+        return right
+    k, last = right, right
+    while k < len(words) and words[k][0] not in boundaries and _adjacent(text, words[k - 1 : k + 1]):
+        word = words[k][2]
+        if word in ("and", "&") and k + 1 < len(words) and words[k + 1][2] == "the":
+            break  # … of Pingshan District and the Shenzhen branch
+        if word in _EN_INNER:
+            k += 1
+            continue
+        if not word[:1].isupper() or (word.isupper() and len(word) > 1 and k > right and words[k - 1][2] in ("and", "&")):
+            break
+        k += 1
+        last = k
+        if word.endswith("."):
+            break
+    return last
 
 
 def _adjacent(text: str, window: list[tuple[int, int, str]]) -> bool:

@@ -3,8 +3,8 @@ aggregating or walking paths over the whole graph.
 
 - ``gba:documentCount``: documents naming an entity, and ``gba:documentRank``: its place when entities
   are ordered by that count (most first, ties by name);
-- ``skos:prefLabel``: an entity's zh-Hans label, its display name (one per entity, so that a query can
-  join names without reading every language's labels);
+- ``skos:prefLabel``: an entity's zh-Hans label (its en label if it has none), its display name (one per
+  entity, so that a query can join names without reading every language's labels);
 - ``gba:inCity``: the city an entity is, or is located in or based in;
 - ``gba:entityCount`` and ``gba:factCount``: entities named and typed facts stated by a document.
 """
@@ -65,6 +65,7 @@ def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
     predicate_of: dict[Node, Node] = {}
     derived_from: defaultdict[Node, set[Node]] = defaultdict(set)
     names: dict[Node, Literal] = {}
+    english: dict[Node, Literal] = {}
     city = GBA.City
     read = _READ.get
     for s, p, o in triples:
@@ -84,6 +85,10 @@ def summary_triples(triples: Iterable[Triple]) -> list[Triple]:
             derived_from[s].add(o)
         elif isinstance(o, Literal) and (o.language or "").lower() == "zh-hans":
             names[s] = min(o, names.get(s, o))
+        elif isinstance(o, Literal) and (o.language or "").lower() == "en":
+            english[s] = min(o, english.get(s, o))
+    for entity, name in english.items():
+        names.setdefault(entity, name)  # a name known only in English is the display name
     out: list[Triple] = []
     entities_of: defaultdict[Node, int] = defaultdict(int)
     for entity, docs in documents.items():

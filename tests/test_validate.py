@@ -61,8 +61,12 @@ BREAKS = [
         "the triple this assertion states is not in the graph",
     ),
     (
-        "entity without a zh-Hans label",
-        lambda g: g.remove((entity_iri("Facility", "中国散裂中子源"), RDFS.label, Literal("中国散裂中子源", lang="zh-Hans"))),
+        "entity without a zh-Hans or an en label",
+        lambda g: [
+            g.remove((entity_iri("Facility", "中国散裂中子源"), RDFS.label, label))
+            for label in list(g.objects(entity_iri("Facility", "中国散裂中子源"), RDFS.label))
+            if label.language in ("zh-Hans", "en")
+        ],
         "an entity needs a zh-Hans label",
     ),
     (
@@ -86,6 +90,16 @@ BREAKS = [
         "only a person is affiliatedWith an organisation",
     ),
 ]
+
+
+def test_an_entity_known_only_by_its_english_name_needs_no_zh_hans_label(small_graph):
+    g = _copy(small_graph)
+    entity = entity_iri("Facility", "中国散裂中子源")
+    for label in list(g.objects(entity, RDFS.label)):
+        if label.language != "en":
+            g.remove((entity, RDFS.label, label))
+    assert any(label.language == "en" for label in g.objects(entity, RDFS.label))
+    assert validate(g) == []
 
 
 @pytest.mark.parametrize(("name", "damage", "message"), BREAKS, ids=[b[0] for b in BREAKS])
@@ -137,8 +151,8 @@ RECORD_BREAKS = [
         "gba:startOffset",
     ),
     (
-        "entity without a zh-Hans label",
-        lambda r: _with(r, entities=_first_changed(r.entities, labels={"en": "Nameless"})),
+        "entity without a zh-Hans or an en label",
+        lambda r: _with(r, entities=_first_changed(r.entities, labels={"zh-Hant": "無名"})),
         "rdfs:label",
     ),
     (
