@@ -40,7 +40,7 @@ from .rules import (
 )
 
 MEMBERS = "gbakg_members"
-_SOURCE_PRIORITY = {"model": 0, "known": 1, "pattern": 2, "head": 3, "english": 3, "person": 4, "alias": 5}
+_SOURCE_PRIORITY = {"model": 0, "known": 1, "pattern": 2, "place": 3, "head": 3, "english": 3, "person": 4, "alias": 5}
 _LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
 _CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
 _DASHES = "—－–-"
@@ -423,6 +423,31 @@ class Gazetteer:
 def make_gazetteer(nlp: Language, name: str, entities: tuple[KnownEntity, ...]) -> Gazetteer:
     ensure_extensions()
     return Gazetteer(nlp, entities)
+
+
+@Language.factory("gbakg_places", assigns=["doc._.gbakg"])
+def make_places(nlp: Language, name: str) -> Any:
+    """Cities, districts, provinces and countries from the public place table (``extract.places``), as
+    candidates of rule ``place:table`` (the canonical name of the table)."""
+    ensure_extensions()
+    from .places import place_names
+
+    names = place_names()
+    matcher = PhraseMatcher(nlp.vocab)
+    typed: dict[int, tuple[str, str]] = {}
+    for written, (etype, canonical) in sorted(names.items()):
+        key = nlp.vocab.strings.add(f"place:{written}")
+        typed[key] = (etype, canonical)
+        matcher.add(f"place:{written}", [nlp.make_doc(written)])
+
+    def places(doc: Doc) -> Doc:
+        offsets, found = _offsets(doc), candidates(doc)
+        for match_id, start, end in matcher(doc):
+            etype, canonical = typed[match_id]
+            found.append(Aligned(start, end, offsets.idx[start], offsets.ends[end - 1], etype, canonical, "place:table"))
+        return doc
+
+    return places
 
 
 @lru_cache(maxsize=256)

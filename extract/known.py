@@ -86,7 +86,10 @@ def _split(cell: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8)
 def load_known(path: str | Path = DEFAULT_DATA_FILE) -> tuple[KnownEntity, ...]:
-    """Parse the TSV data file; a bad line raises ``DataFileError`` naming the line."""
+    """Parse the TSV data file (``"none"``: no known entities); a bad line raises ``DataFileError``
+    naming the line."""
+    if str(path) == "none":
+        return ()
     p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").split("\n")

@@ -68,7 +68,7 @@ def _title(raw: RawDocument) -> str:
     return raw.doc_id
 
 
-RULE_STAGES = ("gbakg_gazetteer", "gbakg_head_nouns", "gbakg_persons")
+RULE_STAGES = ("gbakg_gazetteer", "gbakg_places", "gbakg_head_nouns", "gbakg_persons")
 
 
 def prepare_doc(raw: RawDocument, data_file: str = "", nlp: Any = None) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .crf import Labeled, bio_tags, candidate_marks, char_features, line_ranges, project_gold, word_marks
 
-__all__ = ["TRAINING_SETS", "Annotated", "cross_validate", "load_annotated", "train_model"]
+__all__ = ["TRAINING_SETS", "Annotated", "cross_validate", "load_annotated", "train_and_record", "train_model"]
 
 _SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 TRAINING_SETS = (
@@ -126,3 +126,39 @@ def cross_validate(docs: Sequence[Annotated], k: int = 5, *, seed: int = 0, para
         r = tp / (tp + fn) if tp + fn else 0.0
         results.append((i, [d.doc_id for d in held], p, r, 2 * p * r / (p + r) if p + r else 0.0))
     return results
+
+
+def train_and_record(
+    out: str | Path,
+    *,
+    sets: Sequence[tuple[Path, Path]] = TRAINING_SETS,
+    seed: int = 0,
+    data_file: str = "",
+    params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train the shipped model from the annotated sets and write it with a JSON record beside it
+    (``<out>.json``: the documents and their SHA-256, the seed, the parameters, the feature version)."""
+    import hashlib
+
+    from .crf import FEATURES_VERSION
+
+    docs = load_annotated(sets, data_file)
+    model = train_model(docs, out, seed=seed, params=params)
+    used = []
+    for gold_dir, docs_dir in sets:
+        for gold_path in sorted(Path(gold_dir).glob("*.json")):
+            doc_name = json.loads(gold_path.read_text(encoding="utf-8"))["doc"]
+            digest = hashlib.sha256((Path(docs_dir) / doc_name).read_bytes()).hexdigest()
+            used.append({"gold": gold_path.name, "document": doc_name, "sha256": digest})
+    record = {
+        "model": model.name,
+        "features": FEATURES_VERSION,
+        "seed": seed,
+        "params": {**DEFAULT_PARAMS, **(params or {})},
+        "data_file": data_file or "extract/data/known_entities.tsv",
+        "documents": used,
+        "characters": sum(len(d.text) for d in docs),
+        "gold_spans": sum(len(d.gold) for d in docs),
+    }
+    Path(str(out) + ".json").write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return record

@@ -145,6 +145,38 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command()
+def train(
+    gold: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="GOLD_DIR:DOCS_DIR of annotated documents (repeatable); default: the seed gold and devset/train."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Model file to write (default: the shipped model).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the order of the training documents.")] = 0,
+    data: Annotated[str, typer.Option(help="Data file of known entities used for the rule features.")] = "",
+) -> None:
+    """Train the entity model (a CRF) on annotated documents, never on a test split."""
+    from extract.crf import DEFAULT_MODEL
+    from extract.training import TRAINING_SETS, train_and_record
+
+    sets = TRAINING_SETS
+    if gold:
+        pairs = [g.split(":", 1) for g in gold]
+        bad = [g for g, p in zip(gold, pairs, strict=True) if len(p) != 2]
+        if bad:
+            raise typer.BadParameter(f"--set {bad[0]!r}: expected GOLD_DIR:DOCS_DIR")
+        sets = tuple((Path(a), Path(b)) for a, b in pairs)
+    for gold_dir, docs_dir in sets:
+        if "test" in gold_dir.parts or "test" in docs_dir.parts:
+            raise typer.BadParameter(f"--set {gold_dir}: a test split is for measuring only")
+        if not gold_dir.is_dir() or not docs_dir.is_dir():
+            raise typer.BadParameter(f"--set {gold_dir}:{docs_dir}: no such folder")
+    target = out or DEFAULT_MODEL
+    record = train_and_record(target, sets=sets, seed=seed, data_file=data)
+    _say(f"trained on {len(record['documents'])} documents ({record['characters']:,} characters, {record['gold_spans']:,} gold spans)")
+    _say(f"wrote {target} and {target}.json")
+
+
 @app.command("eval")
 def eval_(
     pred_dir: Annotated[Path, typer.Argument(help="Folder of predicted JSON files (as written by 'gbakg extract').")],
