@@ -5,6 +5,11 @@ document's state: the repaired text with its offset map, weak line breaks, sente
 relations. Candidates from every recogniser go to ``doc._.gbakg["candidates"]`` as plain
 token-aligned records (type, canonical name, rule; making a spaCy ``Span`` for each costs more
 than finding it); the resolver chooses among them and writes ``doc.ents``.
+
+A long document is run as several Docs, one per piece of its text (``extract.pipeline``); the
+state then also says where the piece starts in the document (``start``), that it is a piece
+(``piece``: relations that need the whole document are left to the caller), and the short forms
+other pieces define (``aliases``); the resolver writes the piece's own as ``definitions``.
 """
 
 from __future__ import annotations
@@ -470,6 +475,21 @@ def make_persons(nlp: Language, name: str) -> Any:
     return persons
 
 
+Definitions = dict[str, tuple[tuple[int, int, int], str, str]]
+"""Defined short forms: alias -> (the definer's rank in the resolver's order, its type, its canonical name)."""
+
+
+def merge_definitions(*found: Definitions) -> Definitions:
+    """Definitions of several texts (pieces of one document) as the whole document has them: each
+    alias defined by its lowest-ranked definer, the one the resolver would have chosen first."""
+    merged: Definitions = {}
+    for definitions in found:
+        for alias, definer in definitions.items():
+            if alias not in merged or definer[0] < merged[alias][0]:
+                merged[alias] = definer
+    return merged
+
+
 class Resolver:
     """Chooses non-overlapping mentions (longest first, known names before patterns) and
     gives each its canonical name: a pattern match whose name is a known alias takes the
@@ -505,7 +525,8 @@ class Resolver:
             if k.label == "City":
                 city_ends.add(k.end_char)
         inside_title = _title_interiors(text)
-        script = _state(doc).get("script", "zh-Hans")
+        state = _state(doc)
+        script = state.get("script", "zh-Hans")
         kept = []
         for c in spans:
             if not c.rule.startswith("known") and any(
@@ -519,15 +540,19 @@ class Resolver:
             kept.append(c)
         kept.sort(key=lambda c: (c.start_char - c.end_char, _priority(c.rule), c.start_char))
         chosen: list[Aligned] = []
+        ranks: list[tuple[int, int, int]] = []  # each chosen mention's place in that order, in document offsets
+        shift = state.get("start", 0)
         taken = bytearray(len(doc) + 1)
         for c in kept:
             if any(taken[c.start : c.end]):
                 continue
+            ranks.append((c.start_char - c.end_char, _priority(c.rule), c.start_char + shift))
             c = self._disambiguate(text, c, known_at, city_ends)
             canonical = c.kb_id if c.rule.startswith("known") else self.canonical(c.label, c.kb_id)
             chosen.append(Aligned(c.start, c.end, c.start_char, c.end_char, c.label, canonical, c.rule))
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
-        chosen += self._defined_aliases(text, offsets, chosen, taken)
+        defined = state["definitions"] = self._definitions(text, chosen, ranks)
+        chosen += self._defined_aliases(text, offsets, merge_definitions(defined, state.get("aliases", {})), taken)
         chosen.sort(key=attrgetter("start"))
         set_entities(doc, chosen, self.ids)
         members = []
@@ -551,15 +576,21 @@ class Resolver:
         return doc
 
     @staticmethod
-    def _defined_aliases(text: str, offsets: TokenOffsets, chosen: list[Aligned], taken: bytearray) -> list[Aligned]:
-        """Short forms a document defines (X（以下简称“Y”）, X（ABC）) name X wherever they recur."""
-        aliases: dict[str, Aligned] = {}
-        for ent in chosen:
+    def _definitions(text: str, chosen: list[Aligned], ranks: list[tuple[int, int, int]]) -> Definitions:
+        """Short forms the text defines (X（以下简称“Y”）, X（ABC）) for the mention X before them: the
+        first definer of each in the order mentions were chosen (``ranks``)."""
+        aliases: Definitions = {}
+        for ent, rank in zip(chosen, ranks, strict=True):
             m = _DEFINITION.match(text, ent.end_char) or _ACRONYM.match(text, ent.end_char)
             if m and name_key(m.group(1)) != name_key(ent.kb_id):
-                aliases.setdefault(m.group(1), ent)
+                aliases.setdefault(m.group(1), (rank, ent.label, ent.kb_id))
+        return aliases
+
+    @staticmethod
+    def _defined_aliases(text: str, offsets: TokenOffsets, aliases: Definitions, taken: bytearray) -> list[Aligned]:
+        """Defined short forms name their definer wherever they recur (longest first)."""
         added: list[Aligned] = []
-        for alias, ent in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+        for alias, (_, label, kb_id) in sorted(aliases.items(), key=lambda kv: (-len(kv[0]), kv[1][0])):
             for m in re.finditer(re.escape(alias), text):
                 s, e = m.start(), m.end()
                 if alias.isascii() and (
@@ -570,7 +601,7 @@ class Resolver:
                 tokens = offsets.align(s, e, expand=False)
                 if tokens is None or any(taken[tokens[0] : tokens[1]]):
                     continue
-                added.append(Aligned(*tokens, s, e, ent.label, ent.kb_id, "alias:defined"))
+                added.append(Aligned(*tokens, s, e, label, kb_id, "alias:defined"))
                 taken[tokens[0] : tokens[1]] = b"\x01" * (tokens[1] - tokens[0])
         return added
 
@@ -686,6 +717,19 @@ def make_sentences(nlp: Language, name: str) -> Any:
     return sentences
 
 
+def name_derived(ents: list[rel.Ment], sentences: list[tuple[int, int]]) -> list[tuple[int, rel.Found]]:
+    """Name-derived partOf (``rel.name_derived_part_of``) among the distinct entities of a text, each
+    found in the first sentence that names its subject. ``ents``: the mentions, sorted by start."""
+    first_sentence: dict[tuple[str, str], int] = {}
+    sentence_starts = [s for s, _ in sentences]
+    for m in ents:
+        key = (m.type, m.canonical)
+        if key not in first_sentence:
+            first_sentence[key] = _sentence_of(sentences, sentence_starts, m.start)
+    unique = list({(m.type, m.canonical): m for m in ents}.values())
+    return [(first_sentence[(f.subject.type, f.subject.canonical)], f) for f in rel.name_derived_part_of(unique)]
+
+
 @registry.misc("gbakg.relation_rules.v0")
 def relation_rules_v0() -> list[str]:
     return sorted(rel.RULES)
@@ -724,15 +768,8 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
                         found.append(
                             (index, rel.Found(parent, "cooperatesWithCountry", m, "cooperatesWithCountry.bilateral-name.v0", 0.9))
                         )
-        first_sentence: dict[tuple[str, str], int] = {}
-        sentence_starts = [s for s, _ in state["sentences"]]
-        for m in ents:
-            key = (m.type, m.canonical)
-            if key not in first_sentence:
-                first_sentence[key] = _sentence_of(state["sentences"], sentence_starts, m.start)
-        unique = list({(m.type, m.canonical): m for m in ents}.values())
-        for f in rel.name_derived_part_of(unique):
-            found.append((first_sentence[(f.subject.type, f.subject.canonical)], f))
+        if not state.get("piece"):  # one piece of a longer document: its caller relates the whole document's names
+            found += name_derived(ents, state["sentences"])
         state["relations"] = found
         return doc
 
