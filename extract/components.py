@@ -5,6 +5,11 @@ document's state: the repaired text with its offset map, weak line breaks, sente
 relations. Candidates from every recogniser go to ``doc._.gbakg["candidates"]`` as plain
 token-aligned records (type, canonical name, rule; making a spaCy ``Span`` for each costs more
 than finding it); the resolver chooses among them and writes ``doc.ents``.
+
+A long document is run as several Docs, one per piece of its text (``extract.pipeline``); the
+state then also says where the piece starts in the document (``start``), that it is a piece
+(``piece``: relations that need the whole document are left to the caller), and the short forms
+other pieces define (``aliases``); the resolver writes the piece's own as ``definitions``.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ _SOURCE_PRIORITY = {"model": 0, "known": 1, "pattern": 2, "place": 3, "head": 3,
 _LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
 _CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
 _DASHES = "—－–-"
+_CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -545,15 +551,40 @@ def make_model(nlp: Language, name: str, model: str, lac: bool) -> Any:
     return tag
 
 
+Definitions = dict[str, tuple[tuple[int, int, int], str, str]]
+"""Defined short forms: alias -> (the definer's rank in the resolver's order, its type, its canonical name)."""
+
+
+def merge_definitions(*found: Definitions) -> Definitions:
+    """Definitions of several texts (pieces of one document) as the whole document has them: each
+    alias defined by its lowest-ranked definer, the one the resolver would have chosen first."""
+    merged: Definitions = {}
+    for definitions in found:
+        for alias, definer in definitions.items():
+            if alias not in merged or definer[0] < merged[alias][0]:
+                merged[alias] = definer
+    return merged
+
+
 class Resolver:
     """Chooses non-overlapping mentions (longest first, known names before patterns) and
     gives each its canonical name: a pattern match whose name is a known alias takes the
     known canonical; a place written before a known name is split off."""
 
     def __init__(
-        self, entities: tuple[KnownEntity, ...], strings: Any, over_model: tuple[str, ...] = (), under_model: tuple[str, ...] = ()
+        self,
+        entities: tuple[KnownEntity, ...],
+        strings: Any,
+        over_model: tuple[str, ...] = (),
+        under_model: tuple[str, ...] = (),
+        min_confidence: float = 0.0,
+        type_from: tuple[str, ...] = (),
+        abbreviations: bool = False,
     ) -> None:
         self.ids = _StringIds(strings)
+        self.abbreviations = abbreviations
+        self.min_confidence = min_confidence
+        self.type_from = type_from
         self.over_model = over_model
         self.under_model = under_model
         self.by_key: dict[tuple[str, str], str] = {}
@@ -586,11 +617,19 @@ class Resolver:
             if k.label == "City":
                 city_ends.add(k.end_char)
         inside_title = _title_interiors(text)
-        script = _state(doc).get("script", "zh-Hans")
-        model = bool(_state(doc).get("model"))
+        state = _state(doc)
+        script = state.get("script", "zh-Hans")
+        model = bool(state.get("model"))
+        same_span: dict[tuple[int, int], list[Aligned]] = {}
+        if model:
+            for c in spans:
+                if c.rule.startswith(self.type_from):
+                    same_span.setdefault((c.start_char, c.end_char), []).append(c)
         kept = []
         for c in spans:
             if model and c.rule != "model:crf" and not c.rule.startswith(self.over_model + self.under_model):
+                continue
+            if c.confidence < self.min_confidence:
                 continue
             if not model and not c.rule.startswith("known") and any(
                 e < c.end_char and (e, c.end_char) in known_at for e in place_ends.get(c.start_char, ())
@@ -606,15 +645,23 @@ class Resolver:
         else:
             kept.sort(key=lambda c: (c.start_char - c.end_char, _priority(c.rule), c.start_char))
         chosen: list[Aligned] = []
+        ranks: list[tuple[int, int, int]] = []  # each chosen mention's place in that order, in document offsets
+        shift = state.get("start", 0)
         taken = bytearray(len(doc) + 1)
         for c in kept:
             if any(taken[c.start : c.end]):
                 continue
+            ranks.append((c.start_char - c.end_char, _priority(c.rule), c.start_char + shift))
+            if model and c.rule == "model:crf" and self.type_from:
+                c = self._typed_by_rule(c, same_span.get((c.start_char, c.end_char), []))
             c = self._disambiguate(text, c, known_at, city_ends)
             canonical = c.kb_id if c.rule.startswith("known") else self.canonical(c.label, c.kb_id)
             chosen.append(Aligned(c.start, c.end, c.start_char, c.end_char, c.label, canonical, c.rule, c.confidence))
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
-        chosen += self._defined_aliases(text, offsets, chosen, taken)
+        defined = state["definitions"] = self._definitions(text, chosen, ranks)
+        chosen += self._defined_aliases(text, offsets, merge_definitions(defined, state.get("aliases", {})), taken)
+        if model and self.abbreviations:
+            chosen = _expand_abbreviations(chosen)
         chosen.sort(key=attrgetter("start"))
         set_entities(doc, chosen, self.ids)
         members = []
@@ -637,6 +684,15 @@ class Resolver:
         doc.spans[MEMBERS] = members
         return doc
 
+    def _typed_by_rule(self, c: Aligned, same: list[Aligned]) -> Aligned:
+        """A model span that a rule of ``type_from`` found exactly takes the rule's type (a known name
+        also its canonical name), the rules being tried in the order ``type_from`` lists them."""
+        for prefix in self.type_from:
+            for rule in same:
+                if rule.rule.startswith(prefix):
+                    return c._replace(label=rule.label, kb_id=rule.kb_id, rule=rule.rule if prefix == "known" else c.rule)
+        return c
+
     def _model_rank(self, c: Aligned) -> int:
         """With a model: rules that beat it first, then its spans, then rules that fill its gaps."""
         if c.rule.startswith(self.over_model):
@@ -644,15 +700,21 @@ class Resolver:
         return 1 if c.rule == "model:crf" else 2
 
     @staticmethod
-    def _defined_aliases(text: str, offsets: TokenOffsets, chosen: list[Aligned], taken: bytearray) -> list[Aligned]:
-        """Short forms a document defines (X（以下简称“Y”）, X（ABC）) name X wherever they recur."""
-        aliases: dict[str, Aligned] = {}
-        for ent in chosen:
+    def _definitions(text: str, chosen: list[Aligned], ranks: list[tuple[int, int, int]]) -> Definitions:
+        """Short forms the text defines (X（以下简称“Y”）, X（ABC）) for the mention X before them: the
+        first definer of each in the order mentions were chosen (``ranks``)."""
+        aliases: Definitions = {}
+        for ent, rank in zip(chosen, ranks, strict=True):
             m = _DEFINITION.match(text, ent.end_char) or _ACRONYM.match(text, ent.end_char)
             if m and name_key(m.group(1)) != name_key(ent.kb_id):
-                aliases.setdefault(m.group(1), ent)
+                aliases.setdefault(m.group(1), (rank, ent.label, ent.kb_id))
+        return aliases
+
+    @staticmethod
+    def _defined_aliases(text: str, offsets: TokenOffsets, aliases: Definitions, taken: bytearray) -> list[Aligned]:
+        """Defined short forms name their definer wherever they recur (longest first)."""
         added: list[Aligned] = []
-        for alias, ent in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+        for alias, (_, label, kb_id) in sorted(aliases.items(), key=lambda kv: (-len(kv[0]), kv[1][0])):
             for m in re.finditer(re.escape(alias), text):
                 s, e = m.start(), m.end()
                 if alias.isascii() and (
@@ -663,7 +725,7 @@ class Resolver:
                 tokens = offsets.align(s, e, expand=False)
                 if tokens is None or any(taken[tokens[0] : tokens[1]]):
                     continue
-                added.append(Aligned(*tokens, s, e, ent.label, ent.kb_id, "alias:defined"))
+                added.append(Aligned(*tokens, s, e, label, kb_id, "alias:defined"))
                 taken[tokens[0] : tokens[1]] = b"\x01" * (tokens[1] - tokens[0])
         return added
 
@@ -682,6 +744,40 @@ class Resolver:
             if k.kb_id == text[c.start_char : c.end_char]:
                 return k
         return c
+
+
+_PLACE_SUFFIXES = ("区", "市", "省", "县")
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether ``short`` is a Chinese short form of ``long``: its characters in order but not as one
+    run (港科大, 香港科技大学), or ``long`` less an administrative suffix (南沙, 南沙区)."""
+    if len(short) < 2 or len(long) <= len(short):
+        return False
+    if not (_CJK_ONLY.fullmatch(short) and _CJK_ONLY.fullmatch(long)):
+        return False
+    if short in long:
+        return long == short + long[len(short) :] and long[len(short) :] in _PLACE_SUFFIXES
+    at = 0
+    for ch in short:
+        at = long.find(ch, at) + 1
+        if not at:
+            return False
+    return True
+
+
+def _expand_abbreviations(chosen: list[Aligned]) -> list[Aligned]:
+    """Mentions whose name abbreviates exactly one other name of the same type in the document
+    (persons excepted) take that name's canonical."""
+    names: dict[str, set[str]] = {}
+    for c in chosen:
+        if c.label != "Person":
+            names.setdefault(c.label, set()).add(c.kb_id)
+    out = []
+    for c in chosen:
+        longer = [n for n in names.get(c.label, ()) if _abbreviates(c.kb_id, n)]
+        out.append(c._replace(kb_id=longer[0]) if len(longer) == 1 else c)
+    return out
 
 
 def _title_interiors(text: str) -> Any:
@@ -707,15 +803,29 @@ def _title_interiors(text: str) -> Any:
         "entities": {"@misc": "gbakg.known_entities.v1", "path": ""},
         "over_model": ["pattern:cluster"],
         "under_model": [],
+        "min_confidence": 0.0,
+        "type_from": [],
+        "abbreviations": False,
     },
 )
 def make_resolver(
-    nlp: Language, name: str, entities: tuple[KnownEntity, ...], over_model: list[str], under_model: list[str]
+    nlp: Language,
+    name: str,
+    entities: tuple[KnownEntity, ...],
+    over_model: list[str],
+    under_model: list[str],
+    min_confidence: float,
+    type_from: list[str],
+    abbreviations: bool,
 ) -> Resolver:
     """Chooses the mentions; with ``gbakg_model`` in the pipeline, rules of ``over_model`` go before the
-    model's spans and rules of ``under_model`` only fill gaps the model left."""
+    model's spans and rules of ``under_model`` only fill gaps the model left; candidates below
+    ``min_confidence`` are dropped; a model span that a rule of ``type_from`` found exactly takes its
+    type; with ``abbreviations``, a short form (港科大) takes the canonical of the one longer name of its
+    type that it abbreviates."""
     ensure_extensions()
-    return Resolver(entities, nlp.vocab.strings, tuple(over_model), tuple(under_model))
+    rules = (tuple(over_model), tuple(under_model), min_confidence, tuple(type_from), abbreviations)
+    return Resolver(entities, nlp.vocab.strings, *rules)
 
 
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")
@@ -789,6 +899,19 @@ def make_sentences(nlp: Language, name: str) -> Any:
     return sentences
 
 
+def name_derived(ents: list[rel.Ment], sentences: list[tuple[int, int]]) -> list[tuple[int, rel.Found]]:
+    """Name-derived partOf (``rel.name_derived_part_of``) among the distinct entities of a text, each
+    found in the first sentence that names its subject. ``ents``: the mentions, sorted by start."""
+    first_sentence: dict[tuple[str, str], int] = {}
+    sentence_starts = [s for s, _ in sentences]
+    for m in ents:
+        key = (m.type, m.canonical)
+        if key not in first_sentence:
+            first_sentence[key] = _sentence_of(sentences, sentence_starts, m.start)
+    unique = list({(m.type, m.canonical): m for m in ents}.values())
+    return [(first_sentence[(f.subject.type, f.subject.canonical)], f) for f in rel.name_derived_part_of(unique)]
+
+
 @registry.misc("gbakg.relation_rules.v0")
 def relation_rules_v0() -> list[str]:
     return sorted(rel.RULES)
@@ -827,15 +950,8 @@ def make_relations(nlp: Language, name: str, rules: list[str]) -> Any:
                         found.append(
                             (index, rel.Found(parent, "cooperatesWithCountry", m, "cooperatesWithCountry.bilateral-name.v0", 0.9))
                         )
-        first_sentence: dict[tuple[str, str], int] = {}
-        sentence_starts = [s for s, _ in state["sentences"]]
-        for m in ents:
-            key = (m.type, m.canonical)
-            if key not in first_sentence:
-                first_sentence[key] = _sentence_of(state["sentences"], sentence_starts, m.start)
-        unique = list({(m.type, m.canonical): m for m in ents}.values())
-        for f in rel.name_derived_part_of(unique):
-            found.append((first_sentence[(f.subject.type, f.subject.canonical)], f))
+        if not state.get("piece"):  # one piece of a longer document: its caller relates the whole document's names
+            found += name_derived(ents, state["sentences"])
         state["relations"] = found
         return doc
 

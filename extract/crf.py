@@ -28,7 +28,7 @@ __all__ = [
     "spans_from_tags",
 ]
 
-FEATURES_VERSION = "gbakg.crf_features.v1"
+FEATURES_VERSION = "gbakg.crf_features.v2"
 DEFAULT_MODEL = Path(__file__).parent / "data" / "crf_model.bin"
 _WORD_CHAR = re.compile(r"[\w\u3400-\u9fff]")
 _SPACES = re.compile(r"\s+")
@@ -68,6 +68,8 @@ def _shape(ch: str) -> str:
 def _char_key(ch: str) -> str:
     if ch.isdigit():
         return "0"
+    if ch.isspace():
+        return "_"
     return ch.lower()
 
 
@@ -160,14 +162,19 @@ def candidate_marks(length: int, candidates: Iterable[tuple[int, int, str, str]]
     return marks
 
 
-def word_marks(text: str) -> list[str]:
-    """Per character, its place in the segmenter's word: B, M, E or S with the word's length."""
+def word_marks(text: str) -> tuple[list[str], list[str]]:
+    """Per character, its place in the segmenter's word (B, M, E or S with the word's length) and
+    the word itself when it is a short common word (a verb, a function word: what ends a name)."""
     import jieba
 
     _quiet(jieba)
     marks = ["S1"] * len(text)
+    words = [""] * len(text)
     for word, s, e in jieba.tokenize(text, HMM=True):
         n = e - s
+        if n <= 2:
+            for k in range(s, e):
+                words[k] = word
         if n == 1:
             continue
         size = str(min(n, 5))
@@ -175,7 +182,7 @@ def word_marks(text: str) -> list[str]:
         for k in range(s + 1, e - 1):
             marks[k] = "M" + size
         marks[e - 1] = "E" + size
-    return marks
+    return marks, words
 
 
 def lac_marks(text: str) -> list[str]:
@@ -215,37 +222,70 @@ def _quiet(jieba: Any) -> None:
 
 
 def char_features(
-    text: str, words: Sequence[str], marks: Sequence[list[str]], lac: Sequence[str] | None = None
+    text: str,
+    candidates: Iterable[tuple[int, int, str, str]],
+    lac: Sequence[str] | None = None,
 ) -> list[list[str]]:
-    """The features of each character of one sequence."""
-    keys = ["^", "^", *(_char_key(c) for c in text), "$", "$"]
-    shapes = ["^", "^", *(_shape(c) for c in text), "$", "$"]
-    wb = ["^", *words, "$"]
-    lb = ["^", *lac, "$"] if lac is not None else None
-    out = []
-    for i in range(len(text)):
-        j = i + 2
-        c, p, n = keys[j], keys[j - 1], keys[j + 1]
-        f = [
-            "b",
-            "c=" + c,
-            "p=" + p,
-            "n=" + n,
-            "pp=" + keys[j - 2],
-            "nn=" + keys[j + 2],
-            "pc=" + p + c,
-            "cn=" + c + n,
-            "pn=" + p + n,
-            "s=" + shapes[j - 1] + shapes[j] + shapes[j + 1],
-            "w=" + wb[i + 1],
-            "wp=" + wb[i] + wb[i + 1],
-            "wn=" + wb[i + 1] + wb[i + 2],
+    """The features of every character of a text (those of line breaks are never used)."""
+    n = len(text)
+    keys = [_char_key(c) for c in text]
+    pad = ["^", "^", *keys, "$", "$"]
+    shapes = [_shape(c) for c in text]
+    spad = ["^", *shapes, "$"]
+    marks, words = word_marks(text)
+    wpad = ["^", *marks, "$"]
+    tpad = ["^", *words, "$"]
+    cur, prev, nxt = pad[2:-2], pad[1:-3], pad[3:-1]
+    columns = [
+        ["c=" + c for c in cur],
+        ["p=" + c for c in prev],
+        ["n=" + c for c in nxt],
+        ["pp=" + c for c in pad[:-4]],
+        ["nn=" + c for c in pad[4:]],
+        ["pc=" + a + b for a, b in zip(prev, cur, strict=True)],
+        ["cn=" + a + b for a, b in zip(cur, nxt, strict=True)],
+        ["pn=" + a + b for a, b in zip(prev, nxt, strict=True)],
+        ["s=" + a + b + c for a, b, c in zip(spad[:-2], shapes, spad[2:], strict=True)],
+        ["w=" + w for w in marks],
+        ["wp=" + a + b for a, b in zip(wpad[:-2], marks, strict=True)],
+        ["wn=" + a + b for a, b in zip(marks, wpad[2:], strict=True)],
+        ["wd=" + w for w in words],
+        ["wdp=" + w for w in tpad[:-2]],
+        ["wdn=" + w for w in tpad[2:]],
+    ]
+    if lac is not None:
+        lpad = ["^", *lac, "$"]
+        columns += [
+            ["l=" + t for t in lac],
+            ["lp=" + a + "|" + b for a, b in zip(lpad[:-2], lac, strict=True)],
+            ["ln=" + a + "|" + b for a, b in zip(lac, lpad[2:], strict=True)],
         ]
-        if lb is not None:
-            f += ["l=" + lb[i + 1], "lp=" + lb[i] + "|" + lb[i + 1], "ln=" + lb[i + 1] + "|" + lb[i + 2]]
-        f += marks[i]
-        out.append(f)
-    return out
+    rows = [list(row) for row in zip(*columns, strict=True)] if n else []
+    for i, extra in head_marks(text).items():
+        rows[i] += extra
+    for i, extra in enumerate(candidate_marks(n, candidates)):
+        if extra:
+            rows[i] += extra
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _head_table() -> tuple[tuple[str, str], ...]:
+    from .rules import HEADS
+
+    return tuple((head, etype) for head, (etype, _, _) in sorted(HEADS.items()))
+
+
+def head_marks(text: str) -> dict[int, list[str]]:
+    """The characters where head nouns (实验室, 大学, 公司 …) end (``he=`` their type) or start (``hs=``)."""
+    marks: dict[int, list[str]] = {}
+    for head, etype in _head_table():
+        at = text.find(head)
+        while at >= 0:
+            marks.setdefault(at + len(head) - 1, []).append("he=" + etype)
+            marks.setdefault(at, []).append("hs=" + etype)
+            at = text.find(head, at + 1)
+    return marks
 
 
 def line_ranges(text: str) -> list[tuple[int, int]]:
@@ -269,15 +309,18 @@ class Tagger:
         self.tagger.open(str(self.path))
 
     def spans(self, text: str, candidates: Iterable[tuple[int, int, str, str]], lac: bool = False) -> list[ModelSpan]:
-        words = word_marks(text)
-        marks = candidate_marks(len(text), candidates)
-        lacs = lac_marks(text) if lac else None
+        rows = char_features(text, candidates, lac_marks(text) if lac else None)
         out: list[ModelSpan] = []
         tagger = self.tagger
         for s, e in line_ranges(text):
-            tagger.set(char_features(text[s:e], words[s:e], marks[s:e], lacs[s:e] if lacs else None))
+            tagger.set(rows[s:e])
             tags = tagger.tag()
             for a, b, etype in spans_from_tags(tags):
                 conf = min(tagger.marginal(tags[k], k) for k in range(a, b))
-                out.append(ModelSpan(s + a, s + b, etype, round(conf, 3)))
+                while a < b and text[s + a].isspace():
+                    a += 1
+                while b > a and text[s + b - 1].isspace():
+                    b -= 1
+                if b > a:
+                    out.append(ModelSpan(s + a, s + b, etype, round(conf, 3)))
         return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .crf import Labeled, bio_tags, candidate_marks, char_features, line_ranges, project_gold, word_marks
+from .crf import Labeled, bio_tags, char_features, line_ranges, project_gold
 
 __all__ = ["TRAINING_SETS", "Annotated", "cross_validate", "load_annotated", "train_and_record", "train_model"]
 
@@ -38,12 +38,9 @@ class Annotated:
     lac: list[str] | None = None
 
     def items(self) -> Iterator[tuple[list[list[str]], list[str]]]:
-        words = word_marks(self.text)
-        marks = candidate_marks(len(self.text), self.candidates)
-        lac = self.lac
+        rows = char_features(self.text, self.candidates, self.lac)
         for s, e in line_ranges(self.text):
-            feats = char_features(self.text[s:e], words[s:e], marks[s:e], lac[s:e] if lac else None)
-            yield feats, bio_tags(e - s, self.gold, s)
+            yield rows[s:e], bio_tags(e - s, self.gold, s)
 
 
 def rule_candidates(path: str | Path, data_file: str = "") -> tuple[str, list[tuple[int, int, str, str]]]:

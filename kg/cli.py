@@ -30,13 +30,15 @@ def _say(message: str) -> None:
     typer.echo(message)
 
 
-def _extract(paths: list[Path], data_file: str) -> tuple[list[DocumentRecord], list[GbaKgError]]:
+def _extract(
+    paths: list[Path], data_file: str, min_confidence: float | None = None
+) -> tuple[list[DocumentRecord], list[GbaKgError]]:
     from extract.pipeline import extract_paths
 
     records: list[DocumentRecord] = []
     failures: list[GbaKgError] = []
     show = sys.stderr.isatty()
-    items: Iterable[DocumentRecord | Exception] = extract_paths(paths, data_file)
+    items: Iterable[DocumentRecord | Exception] = extract_paths(paths, data_file, min_confidence)
     if show:
         from rich.progress import track
 
@@ -52,6 +54,11 @@ def _extract(paths: list[Path], data_file: str) -> tuple[list[DocumentRecord], l
     return records, failures
 
 
+def _check_confidence(value: float | None) -> None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise typer.BadParameter(f"--min-confidence {value}: a confidence lies between 0 and 1")
+
+
 @app.command()
 def build(
     corpus: Annotated[Path, typer.Option(help="Folder of documents (.txt, .md, .html, .docx, .pdf).")] = Path("../shared/corpus"),
@@ -62,6 +69,9 @@ def build(
     jobs: Annotated[int, typer.Option(help="Extraction processes (0: one per core).")] = 0,
     max_bytes: Annotated[int, typer.Option(help="Skip (report) documents larger than this many bytes.")] = 50_000_000,
     strict: Annotated[bool, typer.Option(help="Stop, writing nothing, if any document fails.")] = False,
+    min_confidence: Annotated[
+        float | None, typer.Option(help="Drop mentions whose confidence is below this (default: pipeline.cfg's threshold).")
+    ] = None,
 ) -> None:
     """Extract every document of CORPUS (only those changed since the last build) and write graph.ttl,
     graph.trig, report.md, centrality.csv and explorer.html into OUT."""
@@ -81,11 +91,19 @@ def build(
             return track(items, total=len(paths), description="extracting", transient=True)
 
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    extractor = partial(extract_document, data_file=data)
+    _check_confidence(min_confidence)
+    extractor = partial(extract_document, data_file=data, min_confidence=min_confidence)
     with output_lock(out), gc_paused():
         try:
             result = load_records(
-                paths, out, extractor, fingerprint(data), progress, jobs=workers, max_bytes=max_bytes, strict=strict
+                paths,
+                out,
+                extractor,
+                fingerprint(data, min_confidence),
+                progress,
+                jobs=workers,
+                max_bytes=max_bytes,
+                strict=strict,
             )
         except StrictBuildError as err:
             for failure in err.failures:
@@ -128,19 +146,24 @@ def extract(
     out: Annotated[Path, typer.Option("--out", help="Folder for one gold-format JSON per document.")],
     data: Annotated[str, typer.Option(help="Data file of known entities (TSV).")] = "",
     explain: Annotated[bool, typer.Option(help="Print every mention with its rule and canonical name.")] = False,
+    min_confidence: Annotated[
+        float | None, typer.Option(help="Drop mentions whose confidence is below this (default: pipeline.cfg's threshold).")
+    ] = None,
 ) -> None:
-    """Write entities and relations of each document as JSON in the format of the gold set."""
+    """Write entities and relations of each document as JSON in the format of the gold set
+    (``--data none``: without the data file of known entities)."""
     from extract.gold import to_gold
 
     from .io import write_atomic
 
-    records, failures = _extract(list(documents), data)
+    _check_confidence(min_confidence)
+    records, failures = _extract(list(documents), data, min_confidence)
     for record in records:
         target = write_atomic(out / f"{record.info.doc_id}.json", json.dumps(to_gold(record), ensure_ascii=False, indent=1))
         _say(f"wrote {target}")
         if explain:
             for m in record.mentions:
-                _say(f"  {m.start}-{m.end}\t{m.surface}\t-> {m.type} {m.canonical}\t[{m.rule}]")
+                _say(f"  {m.start}-{m.end}\t{m.surface}\t-> {m.type} {m.canonical}\t[{m.rule} {m.confidence:.2f}]")
     if failures:
         raise typer.Exit(1)
 
@@ -149,7 +172,7 @@ def extract(
 def train(
     gold: Annotated[
         list[str] | None,
-        typer.Option("--set", help="GOLD_DIR:DOCS_DIR of annotated documents (repeatable); default: the seed gold and devset/train."),
+        typer.Option("--set", help="GOLD_DIR:DOCS_DIR of annotated documents (repeatable); default: seed gold, devset/train."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Model file to write (default: the shipped model).")] = None,
     seed: Annotated[int, typer.Option(help="Seed for the order of the training documents.")] = 0,
@@ -173,7 +196,8 @@ def train(
             raise typer.BadParameter(f"--set {gold_dir}:{docs_dir}: no such folder")
     target = out or DEFAULT_MODEL
     record = train_and_record(target, sets=sets, seed=seed, data_file=data)
-    _say(f"trained on {len(record['documents'])} documents ({record['characters']:,} characters, {record['gold_spans']:,} gold spans)")
+    size = f"{record['characters']:,} characters, {record['gold_spans']:,} gold spans"
+    _say(f"trained on {len(record['documents'])} documents ({size})")
     _say(f"wrote {target} and {target}.json")
 
 
