@@ -3,7 +3,8 @@ same text, measured in the same run.
 
     .venv/bin/python benchmarks/extraction_throughput.py [--mb 1] [--documents 300] [--jobs 1]
 
-Prints characters per second for both and their ratio (target: extraction >= 0.5 x tokenisation):
+Prints characters per second for both and their ratio (target: extraction >= 50,000 chars/s in one
+process, with the learned entity model; its ratio to bare tokenisation is printed beside it):
 extraction proper (documents, already read, to records, in ``--jobs`` processes: this one and
 ``--jobs - 1`` workers forked for the run, with the garbage collector paused as ``gbakg build``
 pauses it; extraction leaves no reference cycles, so no process collects young garbage after each
@@ -69,8 +70,8 @@ def main() -> None:
     ours = chars / seconds
     print(f"{len(paths)} documents, {chars} characters; {mentions} mentions, {relations} relations")
     print(f"bare spacy.blank('zh') tokenisation: {bare:,.0f} chars/s")
-    print(f"extraction (jobs={args.jobs}): {ours:,.0f} chars/s in {seconds:.1f} s")
-    print(f"ratio: {ours / bare:.3f} (target >= 0.5)")
+    print(f"extraction (jobs={args.jobs}): {ours:,.0f} chars/s in {seconds:.1f} s (target >= 50,000 chars/s with --jobs 1)")
+    print(f"ratio to bare tokenisation: {ours / bare:.3f}")
     print(f"extraction with each document's graph part and cache entry, as gbakg build runs it: {with_parts:,.0f} chars/s")
 
 

