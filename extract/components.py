@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from . import facts as qualified
+from . import lexicons
 from . import relations as rel
 from .known import DEFAULT_DATA_FILE, KnownEntity, load_known, name_key, name_keys
 from .normalise import fold
@@ -46,8 +47,8 @@ from .rules import (
 
 MEMBERS = "gbakg_members"
 _SOURCE_PRIORITY = {"model": 0, "known": 1, "pattern": 2, "place": 3, "head": 3, "english": 3, "person": 4, "alias": 5}
-_LOCATIVE_BEFORE = set("在来赴抵回留驻到至离返")
-_CONTRACTION = set("粤港澳穗深莞珠佛琴京沪津渝台中葡")
+_LOCATIVE_BEFORE = set(lexicons.cue_words("locative_before"))  # a set: "" is not in it
+_CONTRACTION = set(lexicons.cue_words("contraction_char"))
 _DASHES = "—－–-"
 _CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")

@@ -14,6 +14,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from . import lexicons
+
 __all__ = ["PLACE_TYPES", "RULES", "Found", "Ment", "apply_rules", "name_derived_part_of"]
 
 PLACE_TYPES = ("Country", "Region", "City", "District")
@@ -266,10 +268,7 @@ def part_by_subsidiary(text: str, base: int, ments: Sequence[Ment]) -> list[Foun
     return out
 
 
-_SUBUNIT_HEADS = (
-    "分部|分中心|分院|分所|分园|园区|分校|校区|二期|三期|二期工程|三期工程|研究院|分会场"
-    "|秘书处|委员会|执行委员会|办公室|总部|国际总部|综合保税区|保税区|片区"
-)
+_SUBUNIT_HEADS = "|".join(lexicons.cue_words("subunit_head"))  # cue_words.tsv
 _SUBUNIT = re.compile(rf"^(?:（[^）]{{1,6}}）|[\u3400-\u9fff]{{0,6}}(?:{_SUBUNIT_HEADS}))$")
 _SUBUNIT_ENDINGS = (*_SUBUNIT_HEADS.split("|"), "）")  # how every name _SUBUNIT can complete ends
 _EDITION = re.compile(r"^(?:首届|第[一二三四五六七八九十百\d]+届|\d{4}年?)")
@@ -319,11 +318,7 @@ _ACTORS = (*_AFFILIABLE, "Event")
 _CLAUSE_END = re.compile(r"[，。；：,;:！？!?]")
 _SEP = re.compile(r"^[”」』）)\s]*(?:[、和与及]|以及)?[“「『（(\s]*$")
 _HARD = re.compile(r"[。；;！？!?]")
-PERSON_TITLES = (
-    "院士 教授 副教授 研究员 博士 局长 副局长 厅长 副厅长 部长 副部长 主任 副主任 所长 副所长 院长 副院长 校长 副校长 "
-    "书记 副书记 市长 副市长 常务副市长 省长 副省长 区长 主席 副主席 总书记 总理 董事长 总经理 总裁 首席执行官 创始人 "
-    "联合创始人 理事长 秘书长 会长 处长 科长 署长 司长 总监 销售总监 技术总监 首席科学家 常委 主任委员 团队 课题组"
-).split()
+PERSON_TITLES = list(lexicons.person_titles("affiliation"))  # person_titles.tsv
 _TITLE = re.compile("|".join(sorted(PERSON_TITLES, key=len, reverse=True)))
 
 

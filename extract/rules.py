@@ -1,7 +1,8 @@
-"""Recognition rules as data and pure functions over folded (simplified) text.
+"""Recognition rules: pure functions over folded (simplified) text, and the word lists they use.
 
 Nothing here knows any particular document: names are found by their head noun, their
-left boundary (a verb, preposition or punctuation mark), quotes, brackets and titles.
+left boundary (a verb, preposition or punctuation mark), quotes, brackets and titles. The word lists
+(head nouns, stop words, titles, surnames …) are data: ``extract/data/*.tsv``, read by ``lexicons``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import itertools
 import re
 from typing import NamedTuple
+
+from . import lexicons
 
 __all__ = [
     "HEADS",
@@ -25,175 +28,30 @@ __all__ = [
     "is_generic",
 ]
 
-# head noun -> (type, characters that may not follow it, characters that may not precede it)
-HEADS: dict[str, tuple[str, str, str]] = {
-    "实验室": ("Laboratory", "主", ""),
-    "超级计算中心": ("Facility", "", ""),
-    "超算分中心": ("Facility", "", ""),
-    "超算中心": ("Facility", "", ""),
-    "中子源": ("Facility", "", ""),
-    "光源": ("Facility", "", "电"),
-    "装置": ("Facility", "", ""),
-    "设施": ("Facility", "", ""),
-    "大学": ("University", "生城", ""),
-    "学院": ("University", "派士", "科程医"),
-    "科学院": ("ResearchInstitute", "士", ""),
-    "工程院": ("ResearchInstitute", "士", ""),
-    "研究院": ("ResearchInstitute", "", ""),
-    "研究所": ("ResearchInstitute", "", ""),
-    "研究中心": ("ResearchInstitute", "", ""),
-    "创新中心": ("ResearchInstitute", "城", ""),
-    "技术中心": ("ResearchInstitute", "", ""),
-    "科学中心": ("ResearchInstitute", "", ""),
-    "转移中心": ("ResearchInstitute", "", ""),
-    "研发中心": ("ResearchInstitute", "", ""),
-    "卓越中心": ("ResearchInstitute", "", ""),
-    "科学馆": ("ResearchInstitute", "", ""),
-    "科技馆": ("ResearchInstitute", "", ""),
-    "太空馆": ("ResearchInstitute", "", ""),
-    "博物馆": ("ResearchInstitute", "", ""),
-    "秘书处": ("ResearchInstitute", "", ""),
-    "中心": ("ResearchInstitute", "城区地位点", "超分"),
-    "科学城": ("ScienceCity", "", ""),
-    "科技城": ("ScienceCity", "", ""),
-    "科学园": ("ScienceCity", "", ""),
-    "科技园": ("ScienceCity", "区", ""),
-    "产业园": ("ScienceCity", "区", ""),
-    "创新园": ("ScienceCity", "", ""),
-    "软件园": ("ScienceCity", "", ""),
-    "创新区": ("ScienceCity", "", ""),
-    "孵化基地": ("ScienceCity", "", ""),
-    "产业基地": ("ScienceCity", "", ""),
-    "转化基地": ("ScienceCity", "", ""),
-    "总部基地": ("ScienceCity", "", ""),
-    "分园": ("ScienceCity", "", ""),
-    "知识城": ("ScienceCity", "", ""),
-    "智谷": ("ScienceCity", "", ""),
-    "高新区": ("ScienceCity", "", ""),
-    "科教城": ("ScienceCity", "", ""),
-    "启动区": ("ScienceCity", "", ""),
-    "合作区": ("CooperationZone", "", ""),
-    "合作平台": ("Program", "", ""),
-    "示范区": ("CooperationZone", "", ""),
-    "保税区": ("CooperationZone", "", ""),
-    "自贸区": ("CooperationZone", "", ""),
-    "自贸片区": ("CooperationZone", "", ""),
-    "试验区": ("CooperationZone", "", ""),
-    "论坛": ("Event", "", "分"),
-    "大会": ("Event", "堂", ""),
-    "博览会": ("Event", "", ""),
-    "峰会": ("Event", "", ""),
-    "交易会": ("Event", "", ""),
-    "研讨会": ("Event", "", ""),
-    "交流会": ("Event", "", ""),
-    "工作会议": ("Event", "", ""),
-    "次会议": ("Event", "", ""),
-    "发明展": ("Event", "", ""),
-    "展览会": ("Event", "", ""),
-    "大赛": ("Event", "", ""),
-    "比赛": ("Event", "", ""),
-    "竞赛": ("Event", "", ""),
-    "马拉松赛": ("Event", "", ""),
-    "大讲堂": ("Event", "", ""),
-    "研修班": ("Event", "", ""),
-    "年会": ("Event", "", ""),
-    "联盟": ("Alliance", "", ""),
-    "协会": ("Alliance", "", ""),
-    "商会": ("Alliance", "", ""),
-    "学会": ("Alliance", "", ""),
-    "联合会": ("Alliance", "", ""),
-    "促进会": ("Alliance", "", ""),
-    "科协": ("Alliance", "", ""),
-    "组织": ("InternationalOrganization", "", ""),
-    "股份有限公司": ("Company", "", ""),
-    "有限公司": ("Company", "", ""),
-    "公司": ("Company", "", "子母总分"),
-    "集团": ("Company", "", ""),
-    "人民政府": ("GovernmentBody", "", ""),
-    "政府": ("GovernmentBody", "", ""),
-    "委员会": ("GovernmentBody", "", ""),
-    "局": ("GovernmentBody", "长面势限部", "格布结当棋变大全开骗时"),
-    "厅": ("GovernmentBody", "长", "大餐客展门歌舞"),
-    "署": ("GovernmentBody", "长名", "签部"),
-    "海关": ("GovernmentBody", "", ""),
-    "行动计划": ("Program", "", ""),
-    "计划": ("Program", "", ""),
-    "纲要": ("Program", "", ""),
-    "倡议": ("Program", "", ""),
-    "战略": ("Program", "性", ""),
-    "规划": ("Program", "", ""),
-    "专项": ("Program", "", ""),
-    "基金": ("Program", "会", ""),
-    "框架协议": ("Program", "", ""),
-    "重大项目": ("Program", "", ""),
-    "咨询项目": ("Program", "", ""),
-    "大桥": ("Infrastructure", "", ""),
-    "隧道": ("Infrastructure", "", ""),
-    "口岸": ("Infrastructure", "", ""),
-    "机场": ("Infrastructure", "", ""),
-    "高铁": ("Infrastructure", "", ""),
-}
-
-_ADVISORY = ("咨询委员会", "咨委", "专家委员会", "学术委员会")
+# head noun -> (type, characters that may not follow it, characters that may not precede it): heads.tsv
+HEADS: dict[str, tuple[str, str, str]] = lexicons.heads()
+_ADVISORY = lexicons.cue_words("advisory")
 
 # words that end a name on its left: verbs, prepositions, conjunctions, determiners
-_LEFT_STOPS = sorted(
-    """位于 地处 坐落于 坐落在 坐落 依托 依靠 推动 推进 打造 建设 建成 建立 设立 成立 组建 引入 引进 集聚 聚集
-    汇聚 拥有 包括 包含 例如 比如 如 由 同 跟 向 在 于 对 把 被 将 为 是 的 了 等 从 到 至 让 使 助力 支持 携手 共建
-    牵头 承担 承接 参与 加入 入驻 落户 落地 启动 举办 主办 承办 召开 举行 发布 印发 签署 发起 推出 提出 通过 经过
-    访问 走进 来到 围绕 面向 服务 报道 记者 表示 指出 认为 介绍 强调 说 其中 此外 目前 已 也 还 均 都 并 而 或 即
-    其 该 这 那 各 每 旗下 下属 所属 实施 开展 获批 获得 荣获 作为 成为 属于 形成 构建 布局 筹建 新建 共同 联合
-    积极 加快 持续 不断 正式 首次 已经 正在 以及 以 及 与 和 暨 同时 分别 相继 先后 累计 培育 带动 深化 依托于
-    入读 就读 考入 毕业于 来自 连接 直通 登顶 跻身 入围 超越 见证 标志 标志着 开工 竣工
-    运行 揭牌 挂牌 创办 创建 设在 设于 位列 排名 加大 加之 加强 强化 发挥 充分发挥 更好地发挥 可以 未能 做好 锚定
-    秉持 搭建 探索 促进 出台 打开 送达 送回 入选 串联 具有 一系列 回顾 展望 聚焦 对接 吸引 孵化 输送 覆盖 依据 根据
-    支撑 支撑起 紧扣 围绕着 推出了 发起了 成立了 建成了
-    按照 经由 途经 前往 抵达 祝贺 致贺信 出席 主持 参加 邀请 携 携同 联手 共同体 之一""".split(),
-    key=len,
-    reverse=True,
-)
-_SINGLE_STOPS = set("的了在是被把将从向对等由为让使其该这那各已也还都并而即或如于至到每均以有内他送就居")
-_CONJUNCTIONS = set("与和及暨自经")
-_NUMERALS = set("一二三四五六七八九十百千万两几多数首第0123456789")
-_CLASSIFIERS = set("台场条支只大个家所项座批名位期次")
-_LEVEL_WORDS = ("国家级", "省部级", "省级", "市级", "区级", "新型")
+_LEFT_STOPS = sorted(lexicons.stop_words("left_stop"), key=len, reverse=True)
+_SINGLE_STOPS = set(lexicons.stop_words("single_stop"))
+_CONJUNCTIONS = set(lexicons.stop_words("conjunction"))
+_NUMERALS = set(lexicons.stop_words("numeral"))
+_CLASSIFIERS = set(lexicons.stop_words("classifier"))
+_LEVEL_WORDS = lexicons.stop_words("level_word")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·\-—－–（）]")
-_GENERIC_WORDS = sorted(
-    """国家 省级 市级 区级 省 市 区 重点 联合 全国 国际 新型 研发 重大 科技 科学 创新 高水平 一流 相关 大型 综合 专业
-    前沿 新 多 大 小 各类 各级 本地 当地 海外 境外 港澳 粤港澳 粤港 粤澳 深港 琴澳 穗港 两岸 三地 基础 研究 工程 技术
-    产业 企业 高校 大学 高等 院校 学校 公共 服务 平台 重点领域 领域 核心 主要 首个 首家 首届 一批 一个 一家 多家 多个
-    其他 其它 这些 这个 该 本 此 上述 下列 有关 我国 我省 我市 全省 全市 全球 世界 亚洲 区域 地方 城市 大科学 大湾区
-    湾区 科研 数字 智能 人工智能 生物 医药 材料 能源 信息 海洋 现代 先进 高端 高新 新兴 未来 战略性 战略 发展 合作
-    示范 实验 实验室 中心 设施 装置 创新型 共建 共享 开放 高质量 国之重器 省部 部省 共建国家 一带一路 “一带一路”
-    “ ” 头部 龙头 领军 标杆 特色 优势 若干 部分 全部 所有 相应 对应 新一代 下一代 一流大学 双一流 世界一流 全国重点
-    制造 先进制造 出口 科技创新 发展战略 研发机构 机构 港资 澳资 外资 民营 国有 中外 中资 有为 有效 政策 知名 著名
-    品牌 大批 众多 大量 世界级 国家级 省部级 尖端 国内外 资助 奖励 顶层 支援 更多 两地 三地 各地 上市 非营利性 非营利
-    会议 国际会议 国际性 标准 与 和 及 办学 成果 转化 配套 母 创投 强国 人才 体系 网络 高质量发展 重要 主论坛 分论坛 全体
-    外 经济 最高级 金融 航运 贸易 数据 大数据 管理 风险 投融资 离岸 人民币 验证 概念 学术 交流 科创 储能""".split(),
-    key=len,
-    reverse=True,
-)
+_GENERIC_WORDS = sorted(lexicons.generic_words(), key=len, reverse=True)
 _GENERIC_STEP = re.compile(  # an edition, else the longest generic word, else one numeral
     r"\d{2,4}年?|首届|第[一二三四五六七八九十百\d]+届|"
     + "|".join(map(re.escape, _GENERIC_WORDS))
     + r"|[\d一二三四五六七八九十百千万余多几第]"
 )
-_INTERNATIONAL = ("国际", "世界", "全球", "亚太", "亚洲", "联合国", "一带一路")
-_PLACE_CONTRACTIONS = ("粤港澳", "粤港", "粤澳", "深港", "琴澳", "穗港", "港澳", "深澳", "珠澳")
-_STRONG_HEADS = ("卓越中心",)
-_SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
-    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤倪喻岑骆"
-    "闵柯饶卓温葛翁霍欧甘祝虞邝麦冼丘"
-)
-_PERSON_TITLES = sorted(
-    """院士 教授 副教授 研究员 博士 局长 副局长 厅长 副厅长 部长 副部长 主任 副主任 所长 副所长 院长 副院长 校长 副校长
-    书记 副书记 市长 副市长 省长 副省长 区长 主席 副主席 总书记 总理 董事长 总经理 总裁 首席执行官 创始人 理事长
-    秘书长 会长 处长 科长 署长 司长 行政长官 特首 总监 首席科学家 主任委员 记者 通讯员 获得者 得主 团队""".split(),
-    key=len,
-    reverse=True,
-)
-_SPEECH = ("表示", "指出", "认为", "介绍", "说", "强调", "称", "谈到", "告诉")
+_INTERNATIONAL = lexicons.cue_words("international")
+_PLACE_CONTRACTIONS = lexicons.cue_words("place_contraction")
+_STRONG_HEADS = lexicons.cue_words("strong_head")
+_SURNAMES = lexicons.surnames()
+_PERSON_TITLES = sorted(lexicons.person_titles("name_cue"), key=len, reverse=True)
+_SPEECH = lexicons.cue_words("speech")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MULTI_STOPS = sorted((w for w in _LEFT_STOPS if len(w) > 1), key=len, reverse=True)
 _MULTI_STOPS_BY_LAST = {last: tuple(w for w in _MULTI_STOPS if w[-1] == last) for last in {w[-1] for w in _MULTI_STOPS}}
@@ -328,8 +186,8 @@ def _longest_first(words: list[str]) -> re.Pattern[str]:
 
 _HEAD = _longest_first(list(HEADS))
 _TITLE = _longest_first(_PERSON_TITLES)
-_DEPENDENT_HEADS = ("秘书处",)
-_PROPER_START_HEADS = ("中心",)
+_DEPENDENT_HEADS = lexicons.cue_words("dependent_head")
+_PROPER_START_HEADS = lexicons.cue_words("proper_start_head")
 
 
 def find_head_candidates(text: str, boundaries: set[int], known: list[tuple[int, int]] | None = None) -> list[Candidate]:
@@ -437,7 +295,7 @@ def find_enumerated(text: str) -> list[Candidate]:
     return out
 
 
-_CONNECT_WORDS = set("交沟流融畅互贯联开打直连相普精变疏卡")
+_CONNECT_WORDS = set(lexicons.cue_words("connect_char"))
 _CONNECT = re.compile(r"(?<=[“、，（])([\u3400-\u9fff]{1,3}通)(?=[”、，）等])")
 
 
@@ -487,7 +345,7 @@ def find_titled_programs(text: str) -> list[Candidate]:
 
 
 _SPEECH_OR_TITLE = _SPEECH + tuple(_PERSON_TITLES)
-_AFTER_NAME = (*_SPEECH_OR_TITLE, "等", "在", "曾", "的", "团队", "课题组")
+_AFTER_NAME = (*_SPEECH_OR_TITLE, *lexicons.cue_words("after_name"))
 _BEFORE_NAME = (*_PERSON_TITLES, "，", "、")
 _SPEECH_RE = re.compile("|".join(_SPEECH))
 _PHOTO_CREDIT = re.compile(r"（([\u3400-\u9fff]{2,3})\s*摄）|记者\s*([\u3400-\u9fff]{2,3})\s*摄")
@@ -572,86 +430,9 @@ def find_persons(text: str, known_ends: frozenset[int] | set[int] = frozenset())
     return out
 
 
-ENGLISH_HEADS: dict[str, str] = {
-    "University": "University",
-    "College": "University",
-    "Polytechnic": "University",
-    "Laboratory": "Laboratory",
-    "Laboratories": "Laboratory",
-    "Lab": "Laboratory",
-    "Institute": "ResearchInstitute",
-    "Academy": "ResearchInstitute",
-    "Centre": "ResearchInstitute",
-    "Center": "ResearchInstitute",
-    "Museum": "ResearchInstitute",
-    "Park": "ScienceCity",
-    "Science City": "ScienceCity",
-    "Knowledge City": "ScienceCity",
-    "Company": "Company",
-    "Group": "Company",
-    "Corporation": "Company",
-    "Limited": "Company",
-    "Ltd": "Company",
-    "Holdings": "Company",
-    "Inc": "Company",
-    "School": "University",
-    "Faculty": "University",
-    "Bureau": "GovernmentBody",
-    "Office": "GovernmentBody",
-    "Authority": "GovernmentBody",
-    "Committee": "GovernmentBody",
-    "Task Force": "GovernmentBody",
-    "Platform": "Program",
-    "Sandbox": "Program",
-    "Rail Link": "Infrastructure",
-    "Station": "Infrastructure",
-    "Technopole": "ScienceCity",
-    "Department": "GovernmentBody",
-    "Commission": "GovernmentBody",
-    "Ministry": "GovernmentBody",
-    "Government": "GovernmentBody",
-    "Council": "GovernmentBody",
-    "Forum": "Event",
-    "Conference": "Event",
-    "Summit": "Event",
-    "Expo": "Event",
-    "Fair": "Event",
-    "Congress": "Event",
-    "Alliance": "Alliance",
-    "Association": "Alliance",
-    "Society": "Alliance",
-    "Federation": "Alliance",
-    "Chamber of Commerce": "Alliance",
-    "Organization": "InternationalOrganization",
-    "Organisation": "InternationalOrganization",
-    "Programme": "Program",
-    "Program": "Program",
-    "Plan": "Program",
-    "Initiative": "Program",
-    "Strategy": "Program",
-    "Scheme": "Program",
-    "Fund": "Program",
-    "Bridge": "Infrastructure",
-    "Airport": "Infrastructure",
-    "Tunnel": "Infrastructure",
-    "Port": "Infrastructure",
-    "Cooperation Zone": "CooperationZone",
-    "Zone": "CooperationZone",
-    "Facility": "Facility",
-    "Neutron Source": "Facility",
-    "Light Source": "Facility",
-    "Observatory": "Facility",
-    "Supercomputing Center": "Facility",
-    "Supercomputing Centre": "Facility",
-    "Institute of Technology": "University",
-    "Supercomputer Center": "Facility",
-    "Cluster": "InnovationCluster",
-}
-_EN_CONNECTORS = {"of", "and", "for", "the", "&"}
-_EN_LEADING = set(
-    "The A An At In On For With By From To And As Since While After Before Under Through Via This That These Those "
-    "Its Their Our Both Also Meanwhile Moreover".split()
-)
+ENGLISH_HEADS: dict[str, str] = lexicons.english_heads()  # english_heads.tsv
+_EN_CONNECTORS = set(lexicons.stop_words("en_connector"))
+_EN_LEADING = set(lexicons.stop_words("en_leading"))
 _EN_HEADS = [(head, head.split()) for head in sorted(ENGLISH_HEADS, key=lambda h: -len(h.split()))]
 _EN_HEADS_BY_FIRST: dict[str, list[tuple[str, list[str]]]] = {}
 for _head, _parts in _EN_HEADS:  # the heads a word can begin, longest first as in _EN_HEADS
@@ -726,13 +507,9 @@ def find_english_candidates(text: str, boundaries: set[int] | frozenset[int] = f
     return out
 
 
-_EN_TITLES = set(
-    """Director Directors President Vice Deputy Dean Member Members Professor Academician Chairman Chairperson Chair Secretary
-    Head Fellow Winner Founder Chief Officer Principal Provost Rector Chancellor Minister Researcher Lecturer Scientist
-    Adviser Advisor Consultant Commissioner Governor Mayor Councillor Associate Assistant Executive Honorary Senior""".split()
-)
+_EN_TITLES = set(lexicons.person_titles("en_title"))
 _EN_POSSESSIVE = ("’s", "'s")
-_EN_POSSESSIVE_NAMES = {"People’s", "People's", "Children’s", "Children's", "Women’s", "Women's", "Workers’", "Workers'"}
+_EN_POSSESSIVE_NAMES = set(lexicons.cue_words("en_possessive_name"))
 _EN_EDITION = re.compile(r"\b(?:(?:19|20)\d\d|\d{1,3}(?:st|nd|rd|th)) $")
 _EN_LIST_COMMA = re.compile(r"[,，] ?")
 _EN_INITIAL = re.compile(r"(?:[A-Z]\.)+")
