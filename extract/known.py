@@ -1,4 +1,7 @@
-"""The data file of known entities: canonical names, types, aliases, Wikidata IDs, home cities."""
+"""The data file of known entities: canonical names, types, aliases, Wikidata IDs, home cities and sources.
+
+The file is reference data: every row names where it comes from, a Wikidata QID or a ``source`` (the entity's
+official website or the public document that establishes it); a row with neither is an error."""
 
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ ENTITY_TYPES = (
     "Person",
 )
 DEFAULT_DATA_FILE = Path(__file__).parent / "data" / "known_entities.tsv"
-_COLUMNS = ("type", "canonical", "aliases", "english", "wikidata", "city")
+_COLUMNS = ("type", "canonical", "aliases", "english", "wikidata", "city", "source")
 _QID = re.compile(r"^Q\d+$")
 _DROP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・]")
 _DASH = re.compile(r"[‐‑‒–—―－~～]")
@@ -50,6 +53,7 @@ class KnownEntity:
     english: tuple[str, ...]
     wikidata: str
     city: str
+    source: str = ""  # official website or public document; "" only when ``wikidata`` is set
 
 
 def name_key(name: str) -> str:
@@ -109,17 +113,19 @@ def load_known(path: str | Path = DEFAULT_DATA_FILE) -> tuple[KnownEntity, ...]:
             continue
         if len(cells) != len(_COLUMNS):
             raise DataFileError(f"{p}:{number}: expected {len(_COLUMNS)} tab-separated columns, found {len(cells)}")
-        etype, canonical, aliases, english, qid, city = (c.strip() for c in cells)
+        etype, canonical, aliases, english, qid, city, source = (c.strip() for c in cells)
         if etype not in ENTITY_TYPES:
             raise DataFileError(f"{p}:{number}: unknown type '{etype}'")
         if not canonical:
             raise DataFileError(f"{p}:{number}: empty canonical name")
         if qid and not _QID.match(qid):
             raise DataFileError(f"{p}:{number}: '{qid}' is not a Wikidata QID")
+        if not qid and not source:
+            raise DataFileError(f"{p}:{number}: {canonical} has neither a Wikidata QID nor a source")
         if (etype, canonical) in seen:
             raise DataFileError(f"{p}:{number}: duplicate entity {etype} {canonical}")
         seen.add((etype, canonical))
-        entities.append(KnownEntity(etype, canonical, _split(aliases), _split(english), qid, city))
+        entities.append(KnownEntity(etype, canonical, _split(aliases), _split(english), qid, city, source))
     if not header_seen:
         raise DataFileError(f"{p}: no header line")
     return tuple(entities)

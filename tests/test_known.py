@@ -17,8 +17,16 @@ def test_data_file_loads_with_every_type_and_gba_core():
 
 def test_bad_data_file_names_the_line(tmp_path):
     p = tmp_path / "k.tsv"
-    p.write_text("type\tcanonical\taliases\tenglish\twikidata\tcity\nPlanet\t火星\t\t\t\t\n", encoding="utf-8")
+    p.write_text("type\tcanonical\taliases\tenglish\twikidata\tcity\tsource\nPlanet\t火星\t\t\t\t\tx\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"k.tsv:2: unknown type 'Planet'"):
+        load_known(p)
+
+
+def test_row_without_qid_or_source_names_the_line(tmp_path):
+    p = tmp_path / "k.tsv"
+    header = "type\tcanonical\taliases\tenglish\twikidata\tcity\tsource\n"
+    p.write_text(header + "City\t深圳\t\t\tQ15174\t\t\nCompany\t某公司\t\t\t\t\t\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"k.tsv:3: 某公司 has neither a Wikidata QID nor a source"):
         load_known(p)
 
 
