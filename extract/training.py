@@ -24,7 +24,7 @@ TRAINING_SETS: tuple[tuple[Path, Path], ...] = (
     (_SHARED / "gold", _SHARED / "corpus"),
     (_SHARED / "devset" / "train" / "gold", _SHARED / "devset" / "train" / "docs"),
 )
-AUGMENT: tuple[str, ...] = ()
+AUGMENT: tuple[str, ...] = ("known",)
 DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 
 
@@ -62,8 +62,11 @@ def rule_candidates(path: str | Path, data_file: str = "") -> tuple[str, list[tu
 
 def load_annotated(sets: Sequence[tuple[Path, Path]] = TRAINING_SETS, data_file: str = "") -> list[Annotated]:
     """Every annotated document of the training sets (gold folder, documents folder)."""
+    from .crf import lac_marks
     from .normalise import fold
+    from .pipeline import build_nlp
 
+    with_lac = bool(build_nlp(data_file).config["components"]["gbakg_model"]["lac"])
     out = []
     for gold_dir, docs_dir in sets:
         for gold_path in sorted(Path(gold_dir).glob("*.json")):
@@ -74,7 +77,8 @@ def load_annotated(sets: Sequence[tuple[Path, Path]] = TRAINING_SETS, data_file:
             for ent in gold["entities"]:
                 for name in {ent["text"], *ent.get("aliases_in_doc", [])}:
                     names.append((fold(name), ent["type"]))
-            out.append(Annotated(gold_path.stem, text, cands, project_gold(text, names)))
+            lac = lac_marks(text) if with_lac else None
+            out.append(Annotated(gold_path.stem, text, cands, project_gold(text, names), lac))
     return out
 
 
