@@ -408,9 +408,8 @@ class Gazetteer:
                 continue
             if e - s == 1 and not self._single_char_ok(text, s):
                 continue
-            (english if is_english else chinese).append(
-                Aligned(start, end, s, e, entity.type, entity.canonical, "known:gazetteer")
-            )
+            rule = "known:single-character" if e - s == 1 else "known:gazetteer"
+            (english if is_english else chinese).append(Aligned(start, end, s, e, entity.type, entity.canonical, rule))
         found += chinese
         found += english
         return doc
@@ -581,8 +580,10 @@ class Resolver:
         min_confidence: float = 0.0,
         type_from: tuple[str, ...] = (),
         abbreviations: bool = False,
+        model_scripts: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en"),
     ) -> None:
         self.ids = _StringIds(strings)
+        self.model_scripts = model_scripts
         self.abbreviations = abbreviations
         self.min_confidence = min_confidence
         self.type_from = type_from
@@ -620,7 +621,7 @@ class Resolver:
         inside_title = _title_interiors(text)
         state = _state(doc)
         script = state.get("script", "zh-Hans")
-        model = bool(state.get("model"))
+        model = bool(state.get("model")) and script in self.model_scripts
         same_span: dict[tuple[int, int], list[Aligned]] = {}
         if model:
             for c in spans:
@@ -629,6 +630,8 @@ class Resolver:
         kept = []
         for c in spans:
             if model and c.rule != "model:crf" and not c.rule.startswith(self.over_model + self.under_model):
+                continue
+            if not model and c.rule == "model:crf":
                 continue
             if c.confidence < self.min_confidence:
                 continue
@@ -660,7 +663,10 @@ class Resolver:
             chosen.append(Aligned(c.start, c.end, c.start_char, c.end_char, c.label, canonical, c.rule, c.confidence))
             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         defined = state["definitions"] = self._definitions(text, chosen, ranks)
-        chosen += self._defined_aliases(text, offsets, merge_definitions(defined, state.get("aliases", {})), taken)
+        aliases = merge_definitions(defined, state.get("aliases", {}))
+        if model:  # a span the model tagged that is a defined short form names its definer
+            chosen = [_as_definer(c, aliases.get(text[c.start_char : c.end_char])) for c in chosen]
+        chosen += self._defined_aliases(text, offsets, aliases, taken)
         if model and self.abbreviations:
             chosen = _expand_abbreviations(chosen)
         chosen.sort(key=attrgetter("start"))
@@ -747,6 +753,12 @@ class Resolver:
         return c
 
 
+def _as_definer(c: Aligned, definer: tuple[tuple[int, int, int], str, str] | None) -> Aligned:
+    if definer is None or c.rule != "model:crf" or definer[2] == c.kb_id:
+        return c
+    return c._replace(label=definer[1], kb_id=definer[2], rule="alias:defined")
+
+
 _PLACE_SUFFIXES = ("区", "市", "省", "县")
 
 
@@ -807,6 +819,7 @@ def _title_interiors(text: str) -> Any:
         "min_confidence": 0.0,
         "type_from": [],
         "abbreviations": False,
+        "model_scripts": ["zh-Hans", "zh-Hant", "en"],
     },
 )
 def make_resolver(
@@ -818,14 +831,16 @@ def make_resolver(
     min_confidence: float,
     type_from: list[str],
     abbreviations: bool,
+    model_scripts: list[str],
 ) -> Resolver:
     """Chooses the mentions; with ``gbakg_model`` in the pipeline, rules of ``over_model`` go before the
     model's spans and rules of ``under_model`` only fill gaps the model left; candidates below
     ``min_confidence`` are dropped; a model span that a rule of ``type_from`` found exactly takes its
     type; with ``abbreviations``, a short form (港科大) takes the canonical of the one longer name of its
-    type that it abbreviates."""
+    type that it abbreviates. The model's spans are used in documents of ``model_scripts`` only; in
+    others the rules decide alone (longest first, known names before patterns)."""
     ensure_extensions()
-    rules = (tuple(over_model), tuple(under_model), min_confidence, tuple(type_from), abbreviations)
+    rules = (tuple(over_model), tuple(under_model), min_confidence, tuple(type_from), abbreviations, tuple(model_scripts))
     return Resolver(entities, nlp.vocab.strings, *rules)
 
 

@@ -177,6 +177,7 @@ def train(
     out: Annotated[Path | None, typer.Option("--out", help="Model file to write (default: the shipped model).")] = None,
     seed: Annotated[int, typer.Option(help="Seed for the order of the training documents.")] = 0,
     data: Annotated[str, typer.Option(help="Data file of known entities used for the rule features.")] = "",
+    max_iterations: Annotated[int, typer.Option(help="L-BFGS iterations (the shipped model: 150).", min=1)] = 150,
 ) -> None:
     """Train the entity model (a CRF) on annotated documents, never on a test split."""
     from extract.crf import DEFAULT_MODEL
@@ -195,7 +196,7 @@ def train(
         if not gold_dir.is_dir() or not docs_dir.is_dir():
             raise typer.BadParameter(f"--set {gold_dir}:{docs_dir}: no such folder")
     target = out or DEFAULT_MODEL
-    record = train_and_record(target, sets=sets, seed=seed, data_file=data)
+    record = train_and_record(target, sets=sets, seed=seed, data_file=data, params={"max_iterations": max_iterations})
     size = f"{record['characters']:,} characters, {record['gold_spans']:,} gold spans"
     _say(f"trained on {len(record['documents'])} documents ({size})")
     _say(f"wrote {target} and {target}.json")
