@@ -581,8 +581,10 @@ class Resolver:
         type_from: tuple[str, ...] = (),
         abbreviations: bool = False,
         model_scripts: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en"),
+        agreement: float = 0.0,
     ) -> None:
         self.ids = _StringIds(strings)
+        self.agreement = agreement
         self.model_scripts = model_scripts
         self.abbreviations = abbreviations
         self.min_confidence = min_confidence
@@ -633,6 +635,8 @@ class Resolver:
                 continue
             if not model and c.rule == "model:crf":
                 continue
+            if model and c.rule == "model:crf" and self.type_from:  # agreement with a rule raises the confidence
+                c = c._replace(confidence=self._typed_by_rule(c, same_span.get((c.start_char, c.end_char), [])).confidence)
             if c.confidence < self.min_confidence:
                 continue
             if not model and not c.rule.startswith("known") and any(
@@ -697,7 +701,10 @@ class Resolver:
         for prefix in self.type_from:
             for rule in same:
                 if rule.rule.startswith(prefix):
-                    return c._replace(label=rule.label, kb_id=rule.kb_id, rule=rule.rule if prefix == "known" else c.rule)
+                    agreed = max(c.confidence, self.agreement)  # the model and a rule found the same name
+                    return c._replace(
+                        label=rule.label, kb_id=rule.kb_id, rule=rule.rule if prefix == "known" else c.rule, confidence=agreed
+                    )
         return c
 
     def _model_rank(self, c: Aligned) -> int:
@@ -820,6 +827,7 @@ def _title_interiors(text: str) -> Any:
         "type_from": [],
         "abbreviations": False,
         "model_scripts": ["zh-Hans", "zh-Hant", "en"],
+        "agreement": 0.0,
     },
 )
 def make_resolver(
@@ -832,15 +840,18 @@ def make_resolver(
     type_from: list[str],
     abbreviations: bool,
     model_scripts: list[str],
+    agreement: float,
 ) -> Resolver:
     """Chooses the mentions; with ``gbakg_model`` in the pipeline, rules of ``over_model`` go before the
     model's spans and rules of ``under_model`` only fill gaps the model left; candidates below
     ``min_confidence`` are dropped; a model span that a rule of ``type_from`` found exactly takes its
-    type; with ``abbreviations``, a short form (港科大) takes the canonical of the one longer name of its
-    type that it abbreviates. The model's spans are used in documents of ``model_scripts`` only; in
-    others the rules decide alone (longest first, known names before patterns)."""
+    type and at least the ``agreement`` confidence; with ``abbreviations``, a short form (港科大) takes
+    the canonical of the one longer name of its type that it abbreviates. The model's spans are used in
+    documents of ``model_scripts`` only; in others the rules decide alone (longest first, known names
+    before patterns)."""
     ensure_extensions()
-    rules = (tuple(over_model), tuple(under_model), min_confidence, tuple(type_from), abbreviations, tuple(model_scripts))
+    scripts = tuple(model_scripts)
+    rules = (tuple(over_model), tuple(under_model), min_confidence, tuple(type_from), abbreviations, scripts, agreement)
     return Resolver(entities, nlp.vocab.strings, *rules)
 
 

@@ -1,4 +1,5 @@
 import random
+from collections import Counter
 
 import pytest
 from rdflib import RDF, Graph, URIRef
@@ -37,8 +38,8 @@ def test_every_look_up_answers_what_rdflib_answers(index, corpus_graph):
         assert set(index.triples((s, p, o))) == set(corpus_graph.triples((s, p, o))), (s, p, o)
         if s is None and p is not None:
             assert sorted(index.subjects(p, o)) == sorted(set(corpus_graph.subjects(p, o)))
-        if o is None:
-            assert sorted(index.objects(s, p)) == sorted(corpus_graph.objects(s, p))
+        if o is None:  # as multisets: literals of some datatypes (gYearMonth) have no total order to sort by
+            assert Counter(index.objects(s, p)) == Counter(corpus_graph.objects(s, p))
         if s is None and o is None:
             assert sorted(index.subject_objects(p)) == sorted(corpus_graph.subject_objects(p))
         if s is not None and p is not None:
