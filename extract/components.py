@@ -256,6 +256,7 @@ class CharTokenizer:
         import numpy as np
 
         self.vocab = vocab
+        self.short = 64  # texts shorter than this are split without array operations
         self.orths = _StringIds(vocab.strings)
         self.space = np.array([chr(c).isspace() for c in range(0x10000)])  # what \s matches, in the BMP
         self.ids = np.zeros(0x10000, dtype=np.uint64)  # each BMP character's string ID, 0 until seen
@@ -263,6 +264,11 @@ class CharTokenizer:
     def __call__(self, text: str) -> Doc:
         import numpy as np
 
+        if len(text) < self.short:  # a name: array operations cost more than they save
+            words, spaces, idx, ends = self._split(text)
+            doc = Doc(self.vocab, words=words, spaces=spaces)  # type: ignore[arg-type]
+            doc.user_data[_TOKEN_TABLE] = (idx, ends, len(text))
+            return doc
         points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
         if not len(points) or int(points.max()) >= 0x10000:
             words, spaces, idx, ends = self._split(text)

@@ -98,12 +98,15 @@ def test_the_pipeline_tokenizer_makes_the_tokens_of_spacys_chinese_character_seg
 
     from extract.components import CharTokenizer, TokenOffsets
 
-    ours = CharTokenizer(spacy.blank("zh").vocab)(text)
     theirs = spacy.blank("zh").make_doc(text)
-    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
-    assert ours.text == text
-    made, read = TokenOffsets(ours), TokenOffsets(theirs)  # the tokenizer's own table, and one read from the Doc
-    assert (made.idx, made.ends, made.length) == (read.idx, read.ends, read.length)
+    for short in (64, 0):  # short texts split character by character, longer ones in array operations
+        tokenizer = CharTokenizer(spacy.blank("zh").vocab)
+        tokenizer.short = short
+        ours = tokenizer(text)
+        assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+        assert ours.text == text
+        made, read = TokenOffsets(ours), TokenOffsets(theirs)  # the tokenizer's own table, and one read from the Doc
+        assert (made.idx, made.ends, made.length) == (read.idx, read.ends, read.length)
 
 
 LINE_STARTS = [
